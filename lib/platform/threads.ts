@@ -1,0 +1,93 @@
+/**
+ * The threads engine: the Platform on real worker threads, mapped onto
+ * `Atomics` over the run's SharedArrayBuffer.
+ *
+ * Every blocking call waits in slices and checks the run's abort cell between
+ * them, so a thread stuck inside an implementation under test unwinds with
+ * PlatformAbort when the harness tears the run down, instead of hanging it.
+ */
+import { PlatformAbort, type MemoryOrder, type Platform, type WaitResult } from './platform.js';
+import { PointInjector, type PointInjection } from './points.js';
+
+export interface ThreadsPlatformOptions {
+  /** Cell that becomes non-zero when the run is torn down. */
+  abortCell: number;
+  /** `performance.timeOrigin + performance.now()` at run start (shared by all threads). */
+  epochMs: number;
+  /** Delays injected at named preemption points; none when absent. */
+  injection?: PointInjection;
+  /** Uniform [0,1) stream for injection decisions (seeded by the harness). */
+  random?: () => number;
+}
+
+/** Longest single Atomics.wait; bounds how long an abort takes to be noticed. */
+const WAIT_SLICE_MS = 50;
+
+export class ThreadsPlatform implements Platform {
+  readonly engine = 'threads';
+  private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
+  private readonly injector: PointInjector | null;
+  private readonly abortCell: number;
+  private readonly epochMs: number;
+
+  constructor(readonly i32: Int32Array, opts: ThreadsPlatformOptions) {
+    this.abortCell = opts.abortCell;
+    this.epochMs = opts.epochMs;
+    this.injector = opts.injection && opts.injection.probability > 0
+      ? new PointInjector(opts.injection, opts.random ?? (() => 0.5), (ms) => this.sleep(ms))
+      : null;
+  }
+
+  load(cell: number, _order?: MemoryOrder): number { return Atomics.load(this.i32, cell); }
+  store(cell: number, value: number, _order?: MemoryOrder): void { Atomics.store(this.i32, cell, value); }
+  exchange(cell: number, value: number, _order?: MemoryOrder): number { return Atomics.exchange(this.i32, cell, value); }
+  compareExchange(cell: number, expected: number, desired: number, _order?: MemoryOrder): number {
+    return Atomics.compareExchange(this.i32, cell, expected, desired);
+  }
+  fetchAdd(cell: number, delta: number, _order?: MemoryOrder): number { return Atomics.add(this.i32, cell, delta); }
+  fetchOr(cell: number, bits: number, _order?: MemoryOrder): number { return Atomics.or(this.i32, cell, bits); }
+  fetchAnd(cell: number, bits: number, _order?: MemoryOrder): number { return Atomics.and(this.i32, cell, bits); }
+  /** Any Atomics read-modify-write is a full barrier in JavaScript's memory model. */
+  fence(): void { Atomics.add(this.i32, this.abortCell, 0); }
+
+  wait(cell: number, expected: number, timeoutMs?: number): WaitResult {
+    const deadline = timeoutMs === undefined ? Infinity : this.now() + timeoutMs;
+    for (;;) {
+      this.checkAbort();
+      const left = deadline - this.now();
+      if (left <= 0) return 'timed-out';
+      const r = Atomics.wait(this.i32, cell, expected, Math.min(left, WAIT_SLICE_MS));
+      if (r !== 'timed-out') return r;
+    }
+  }
+
+  wake(cell: number, count?: number): number { return Atomics.notify(this.i32, cell, count); }
+
+  sleep(ms: number): void {
+    const deadline = this.now() + ms;
+    for (;;) {
+      this.checkAbort();
+      const left = deadline - this.now();
+      if (left <= 0) return;
+      Atomics.wait(this.sleepCell, 0, 0, Math.min(left, WAIT_SLICE_MS));
+    }
+  }
+
+  now(): number { return performance.timeOrigin + performance.now() - this.epochMs; }
+
+  relax(): void { this.checkAbort(); }
+
+  point(name: string): void {
+    if (this.injector !== null) {
+      this.checkAbort();
+      this.injector.hit(name);
+    }
+  }
+
+  /** Hit counts per preemption point (only counted while injection is on). */
+  pointHits(): Record<string, number> { return this.injector?.counts() ?? {}; }
+
+  private checkAbort(): void {
+    if (Atomics.load(this.i32, this.abortCell) !== 0) throw new PlatformAbort();
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * What every posting of QEMU's util/rcu.c shares: the read side, the reader
+ * registry, force notifiers, the call_rcu queue and its callback loop, and
+ * the synchronize_rcu() skeleton. A posting subclasses this and writes only
+ * what it changed (wait_for_readers, call_rcu_thread, call_rcu, drain...), so
+ * that two variant files diff like the patches they came from.
+ *
+ * Method names follow VARIANTS.md and util/rcu.c.
+ */
+import type { Platform } from '../../platform/platform.js';
+import type { AttachConfig, BackgroundThread, RcuInstance } from '../flavor.js';
+import type { Heap } from '../../shm/layout.js';
+import { Event } from '../../shm/event.js';
+import { Mutex } from '../../shm/mutex.js';
+import { MpscQueue, HEAD_FUNC } from '../../shm/mpsc-queue.js';
+import { IntrusiveList } from '../../shm/list.js';
+import { C, R, MARKER_DONE, MARKER_FN, MAX_NOTIFIERS, RCU_GP_CTR } from './state.js';
+
+/** Thrown inside a background thread's loops when the harness asks it to stop. */
+class StopBackground extends Error {}
+
+/** How often an idle background thread looks at its stop flag. */
+const IDLE_POLL_MS = 100;
+
+export abstract class QemuRcu implements RcuInstance {
+  protected readonly ctl: number;
+  protected readonly readers: number;
+  protected readonly gpEvent: Event;
+  protected readonly ready: Event;
+  protected readonly registryLock: Mutex;
+  protected readonly syncLock: Mutex;
+  protected readonly queue: MpscQueue;
+  protected readonly list: IntrusiveList;
+  private readonly ctrMask: number;
+
+  /** This thread's reader record (rcu_reader), 0 while unregistered. */
+  protected me = 0;
+  /** Nesting depth: thread-local in QEMU, so local to this instance. */
+  protected depth = 0;
+  private stopRequested: () => boolean = () => false;
+
+  readonly background: BackgroundThread[];
+
+  constructor(protected readonly p: Platform, heap: Heap, protected readonly cfg: AttachConfig) {
+    this.ctl = heap.base('control');
+    this.readers = heap.base('readers');
+    this.gpEvent = new Event(p, this.ctl + C.GP_EVENT);
+    this.ready = new Event(p, this.ctl + C.READY);
+    this.registryLock = new Mutex(p, this.ctl + C.REGISTRY_LOCK);
+    this.syncLock = new Mutex(p, this.ctl + C.SYNC_LOCK);
+    this.queue = new MpscQueue(p, heap.base('queue'));
+    this.list = new IntrusiveList(p);
+    this.ctrMask = cfg.counterBits >= 32 ? -1 : (1 << cfg.counterBits) - 1;
+    this.background = [{ name: 'call_rcu', run: (stop, slot) => this.runBackground(stop, slot) }];
+  }
+
+  // ---- reader records and the registry ----------------------------------
+
+  protected record(slot: number): number { return this.readers + slot * R.SIZE; }
+  /** Registry list entries sit at R.NEXT inside a record. */
+  protected entryOf(rec: number): number { return rec + R.NEXT; }
+  protected recordOfEntry(entry: number): number { return entry - R.NEXT; }
+
+  registerThread(slot: number): void {
+    const me = this.record(slot);
+    if (this.p.load(me + R.CTR) !== 0) throw new Error(`rcu_register_thread: slot ${slot} has ctr != 0`);
+    this.me = me;
+    this.registryLock.lock();
+    this.p.point('register:in-lock');
+    this.list.insertHead(this.ctl + C.REGISTRY, this.entryOf(me));
+    this.registryLock.unlock();
+  }
+
+  unregisterThread(): void {
+    this.registryLock.lock();
+    this.list.remove(this.entryOf(this.me));
+    this.registryLock.unlock();
+    this.me = 0;
+  }
+
+  // ---- read side (identical in every QEMU posting) ------------------------
+
+  readLock(): void {
+    if (this.depth++ > 0) return;
+    const p = this.p;
+    const ctr = p.load(this.ctl + C.GP_CTR, 'relaxed');
+    p.point('read_lock:after-load');
+    p.store(this.me + R.CTR, ctr, 'relaxed');
+    this.readerBarrier();
+  }
+
+  /** The full barrier after publishing me.ctr; pairs with the updater's. */
+  protected readerBarrier(): void { this.p.fence(); }
+
+  readUnlock(): void {
+    if (this.depth <= 0) throw new Error('rcu_read_unlock without rcu_read_lock');
+    if (--this.depth > 0) return;
+    const p = this.p;
+    p.store(this.me + R.CTR, 0, 'release');
+    p.fence();
+    this.wakeUpdaterIfWaiting();
+  }
+
+  protected wakeUpdaterIfWaiting(): void {
+    const p = this.p;
+    p.point('read_unlock:before-wake');
+    if (p.load(this.me + R.WAITING, 'relaxed') !== 0) {
+      p.store(this.me + R.WAITING, 0, 'relaxed');
+      this.gpEvent.set();
+    }
+  }
+
+  /** rcu_gp_ongoing: the reader is inside a section that began before the current counter. */
+  protected ongoing(rec: number): boolean {
+    const v = this.p.load(rec + R.CTR, 'relaxed');
+    return v !== 0 && v !== this.p.load(this.ctl + C.GP_CTR, 'relaxed');
+  }
+
+  // ---- force notifiers ------------------------------------------------------
+
+  addForceNotifier(cell: number): void {
+    const n = this.p.load(this.me + R.NOTIFIER_COUNT);
+    if (n >= MAX_NOTIFIERS) throw new Error('too many force notifiers');
+    this.p.store(this.me + R.NOTIFIERS + n, cell);
+    this.p.store(this.me + R.NOTIFIER_COUNT, n + 1, 'release');
+  }
+
+  /** notifier_list_notify(&r->force_rcu): kick the reader out of its section. */
+  protected notify(rec: number): void {
+    const p = this.p;
+    const n = p.load(rec + R.NOTIFIER_COUNT, 'acquire');
+    for (let i = 0; i < n; i++) {
+      const cell = p.load(rec + R.NOTIFIERS + i);
+      p.fetchAdd(cell, 1);
+      p.wake(cell);
+      p.fetchAdd(this.ctl + C.KICKS, 1);
+    }
+  }
+
+  // ---- the grace period -----------------------------------------------------
+
+  /** Called with registry_lock held; returns with it held and every reader quiescent. */
+  protected abstract waitForReaders(): void;
+
+  /** Narrow counters take two phases of a parity flip; wide ones one increment. */
+  protected twoPhase(): boolean { return this.cfg.counterMode === 'narrow'; }
+
+  protected advanceCounter(): void {
+    const cell = this.ctl + C.GP_CTR;
+    const ctr = this.p.load(cell, 'relaxed');
+    this.p.store(cell, this.twoPhase() ? ctr ^ RCU_GP_CTR : (ctr + RCU_GP_CTR) & this.ctrMask, 'relaxed');
+  }
+
+  /** The grace period proper: sync_lock and registry_lock held by the caller. */
+  protected gracePeriod(): void {
+    const seq = this.ctl + C.SEQ;
+    this.p.fetchAdd(seq, 1);
+    if (!this.list.isEmpty(this.ctl + C.REGISTRY)) {
+      if (this.twoPhase()) {
+        this.advanceCounter();
+        this.waitForReaders();
+      }
+      this.advanceCounter();
+      this.waitForReaders();
+    }
+    this.p.fetchAdd(seq, 1);
+  }
+
+  synchronize(): void {
+    this.syncLock.lock();
+    this.p.fence();
+    this.registryLock.lock();
+    this.gracePeriod();
+    this.registryLock.unlock();
+    this.syncLock.unlock();
+  }
+
+  /**
+   * The scan shared by every wait_for_readers(): move each quiescent reader
+   * from the registry to qsreaders and clear its `waiting`; call `busy` for
+   * the others. Returns whether any reader is still ongoing.
+   */
+  protected scanReaders(busy?: (rec: number) => void): boolean {
+    const registry = this.ctl + C.REGISTRY;
+    const qs = this.ctl + C.QS_LIST;
+    for (let e = this.list.first(registry); e !== 0;) {
+      const next = this.list.next(e);
+      const rec = this.recordOfEntry(e);
+      if (!this.ongoing(rec)) {
+        this.list.remove(e);
+        this.list.insertHead(qs, e);
+        this.p.store(rec + R.WAITING, 0, 'relaxed');
+      } else if (busy) {
+        busy(rec);
+      }
+      e = next;
+    }
+    this.p.point('wait_for_readers:after-scan');
+    return !this.list.isEmpty(registry);
+  }
+
+  /** Every registered reader record, for forcing. */
+  protected forEachRegistered(fn: (rec: number) => void): void {
+    for (let e = this.list.first(this.ctl + C.REGISTRY); e !== 0; e = this.list.next(e)) fn(this.recordOfEntry(e));
+  }
+
+  /** Drop registry_lock around a blocking wait so (un)registration can proceed. */
+  protected unlockedWait(wait: () => void): void {
+    this.registryLock.unlock();
+    this.p.point('wait_for_readers:before-wait');
+    wait();
+    this.registryLock.lock();
+  }
+
+  /** After the loop: registry = qsreaders (QLIST_SWAP). */
+  protected finishWait(): void { this.list.swap(this.ctl + C.REGISTRY, this.ctl + C.QS_LIST); }
+
+  protected callCount(): number { return this.p.load(this.ctl + C.CALL_COUNT, 'relaxed'); }
+  protected countForced(): void { this.p.fetchAdd(this.ctl + C.FORCED_GPS, 1); }
+
+  gpSeq(): number { return this.p.load(this.ctl + C.SEQ, 'acquire'); }
+
+  counters(): Record<string, number> {
+    return {
+      forcedGracePeriods: this.p.load(this.ctl + C.FORCED_GPS),
+      kicks: this.p.load(this.ctl + C.KICKS),
+    };
+  }
+
+  // ---- call_rcu -------------------------------------------------------------
+
+  callRcu(node: number, fn: number): void {
+    this.p.store(node + HEAD_FUNC, fn, 'relaxed');
+    this.queue.enqueue(node);
+    this.p.fetchAdd(this.ctl + C.CALL_COUNT, 1);
+    this.ready.set();
+  }
+
+  /** Queue the caller's marker callback; the returned event is set when it runs. */
+  protected queueMarker(marker: number): Event {
+    const done = new Event(this.p, marker + MARKER_DONE);
+    done.reset();
+    this.callRcu(marker, MARKER_FN);
+    return done;
+  }
+
+  drain(): void {
+    const inDrain = this.ctl + C.IN_DRAIN;
+    this.p.fetchAdd(inDrain, 1);
+    this.queueMarker(this.record(this.cfg.slot) + R.DRAIN_MARKER).wait();
+    this.p.fetchAdd(inDrain, -1);
+  }
+
+  // ---- the call_rcu thread ----------------------------------------------------
+
+  protected abstract callRcuThread(): void;
+
+  private runBackground(stop: () => boolean, slot: number): void {
+    this.stopRequested = stop;
+    this.registerThread(slot);
+    try {
+      this.callRcuThread();
+    } catch (e) {
+      if (!(e instanceof StopBackground)) throw e;
+    } finally {
+      this.unregisterThread();
+    }
+  }
+
+  /**
+   * An unbounded wait of the call_rcu thread, cut in slices only so that the
+   * harness can stop the thread: re-waiting after a slice is the same as
+   * never waking, since the caller's condition is not re-checked in between.
+   */
+  protected idleWait(timed: (ms: number) => boolean): void {
+    while (!timed(IDLE_POLL_MS)) {
+      if (this.stopRequested()) throw new StopBackground();
+    }
+  }
+
+  /** Whether the harness asked the background thread to stop (checked at batch boundaries). */
+  protected stopping(): boolean { return this.stopRequested(); }
+
+  /** Invoke one dequeued callback: markers are ours, everything else the harness's. */
+  protected invoke(node: number): void {
+    const fn = this.p.load(node + HEAD_FUNC, 'relaxed');
+    if (fn === MARKER_FN) new Event(this.p, node + MARKER_DONE).set();
+    else this.cfg.invoke(fn, node);
+  }
+
+  /**
+   * Run `n` callbacks in queue order. A node counted but not yet linked (its
+   * producer is between exchange and link) is waited for on `ev`, which
+   * every call_rcu sets (or, in qemu-v2, only the first of a batch does).
+   */
+  protected runCallbacks(n: number, ev: Event): void {
+    for (; n > 0; n--) {
+      this.p.point('call_rcu_thread:before-dequeue');
+      let node = this.queue.tryDequeue();
+      while (node === 0) {
+        ev.reset();
+        node = this.queue.tryDequeue();
+        if (node === 0) {
+          this.idleWait((ms) => ev.timedwait(ms));
+          node = this.queue.tryDequeue();
+        }
+      }
+      this.invoke(node);
+    }
+  }
+}

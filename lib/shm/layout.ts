@@ -1,0 +1,82 @@
+/**
+ * Shared-memory layout: one SharedArrayBuffer per run, cut into named
+ * regions of 32-bit cells. The plan is computed once in the main thread and
+ * sent to every worker; regions never move and nothing is allocated later.
+ */
+
+export interface RegionSpec {
+  name: string;
+  /** Size in 32-bit cells. */
+  words: number;
+  /** Alignment in cells (2 for a region read as Float64). Default 1. */
+  align?: number;
+  /**
+   * Initial contents, written once by the main thread before any worker
+   * starts. Receives the region's base so it can store cell addresses.
+   */
+  init?: (base: number) => ArrayLike<number>;
+}
+
+export interface Region { base: number; words: number }
+
+/** Serializable result of laying out regions: what workers receive. */
+export interface LayoutPlan {
+  regions: Record<string, Region>;
+  totalWords: number;
+}
+
+/**
+ * Cell 0 is reserved so that 0 can mean "null" for cell addresses (queue and
+ * list links), as NULL does in C.
+ */
+const FIRST_CELL = 2;
+
+export function planLayout(specs: RegionSpec[]): LayoutPlan {
+  const regions: Record<string, Region> = {};
+  let next = FIRST_CELL;
+  for (const s of specs) {
+    if (regions[s.name]) throw new Error(`layout: region "${s.name}" declared twice`);
+    if (!Number.isInteger(s.words) || s.words < 0) throw new Error(`layout: region "${s.name}" has bad size ${s.words}`);
+    const align = s.align ?? 1;
+    next = Math.ceil(next / align) * align;
+    regions[s.name] = { base: next, words: s.words };
+    next += s.words;
+  }
+  return { regions, totalWords: Math.ceil(next / 2) * 2 };
+}
+
+/** Allocates the buffer for a plan and writes every region's initial contents. */
+export function allocateHeap(specs: RegionSpec[], plan: LayoutPlan): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(plan.totalWords * 4);
+  const i32 = new Int32Array(sab);
+  for (const s of specs) {
+    if (!s.init) continue;
+    const r = plan.regions[s.name];
+    const values = s.init(r.base);
+    if (values.length > r.words) throw new Error(`layout: init of "${s.name}" overflows its ${r.words} cells`);
+    for (let i = 0; i < values.length; i++) i32[r.base + i] = values[i];
+  }
+  return sab;
+}
+
+/** A flavor's view of its own regions. */
+export interface Heap {
+  /** Base cell of one of the regions the flavor declared in `layout()`. */
+  base(name: string): number;
+}
+
+/** Heap view restricted to regions whose names start with `prefix`. */
+export function heapView(plan: LayoutPlan, prefix: string): Heap {
+  return {
+    base(name: string): number {
+      const r = plan.regions[prefix + name];
+      if (!r) throw new Error(`layout: no region "${name}"`);
+      return r.base;
+    },
+  };
+}
+
+/** Prefixes a flavor's region specs so they cannot collide with the harness's. */
+export function prefixRegions(prefix: string, specs: RegionSpec[]): RegionSpec[] {
+  return specs.map((s) => ({ ...s, name: prefix + s.name }));
+}

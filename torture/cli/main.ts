@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+/** The rcutorture command line. */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../orchestrator.js';
+import { registerRun } from './run-command.js';
+import { registerList } from './list-command.js';
+
+const program = new Command()
+  .name('rcutorture')
+  .description('A fault-injection stress torture suite for RCU implementations')
+  .version(VERSION)
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(`rcutorture: ${str.replace(/^error: /, '').trim()}\n`) });
+
+registerRun(program);
+registerList(program);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version are not errors; every other parse error is bad usage.
+    process.exit(e.exitCode === 0 ? 0 : 2);
+  }
+  process.stderr.write(`rcutorture: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(3);
+}

@@ -1,0 +1,69 @@
+/**
+ * Strict parsers for command-line values. Each throws a UsageError whose
+ * message names the bad value and what is allowed, in one line.
+ */
+export class UsageError extends Error {}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** "10m", "1h30m", "250ms", "1.5s": one or more number+unit terms; positive. */
+export function parseDuration(text: string, what = 'duration'): number {
+  const t = text.trim();
+  const term = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
+  let total = 0;
+  let pos = 0;
+  while (t.length > 0 && pos < t.length) {
+    term.lastIndex = pos;
+    const m = term.exec(t);
+    if (!m) break;
+    total += Number(m[1]) * UNIT_MS[m[2]];
+    pos = term.lastIndex;
+  }
+  if (t.length === 0 || pos !== t.length) {
+    throw new UsageError(`bad ${what} "${text}": use a number with a unit (ms, s, m, h, d), or several such as 1h30m`);
+  }
+  if (!(total > 0)) throw new UsageError(`bad ${what} "${text}": must be greater than zero`);
+  return Math.round(total);
+}
+
+export function parseCount(text: string, what: string, min: number, max: number): number {
+  const n = /^\s*-?\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`bad ${what} "${text}": must be a whole number from ${min} to ${max}`);
+  }
+  return n;
+}
+
+export function parseSeed(text: string): number {
+  return parseCount(text, 'seed', 0, 0xffffffff);
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0];
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = d[j];
+      d[j] = Math.min(d[j] + 1, d[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return d[b.length];
+}
+
+export function nearest(name: string, choices: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of choices) {
+    const dd = distance(name, c);
+    if (dd < bestD) { best = c; bestD = dd; }
+  }
+  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+export function unknownName(kind: string, name: string, choices: string[]): UsageError {
+  const near = nearest(name, choices);
+  return new UsageError(`unknown ${kind} "${name}"${near ? ` (did you mean "${near}"?)` : ''}; see \`rcutorture list\``);
+}

@@ -1,0 +1,26 @@
+/**
+ * The piscina worker: one long task per role. Everything a role needs comes
+ * in the task (the shared buffer, its layout, the run configuration).
+ */
+import { PlatformAbort } from '../lib/platform/platform.js';
+import { RoleContext, type RoleResult, type RoleTask } from './context.js';
+import { runReader } from './roles/reader.js';
+import { runWriter } from './roles/writer.js';
+import { runFakewriter } from './roles/fakewriter.js';
+import { runBackground } from './roles/background.js';
+import { S } from './shared.js';
+
+const ROLES = { reader: runReader, writer: runWriter, fakewriter: runFakewriter, background: runBackground };
+
+export default async function runRole(task: RoleTask): Promise<RoleResult & { aborted: boolean }> {
+  const ctx = await RoleContext.create(task);
+  ctx.p.store(ctx.shared.slot(task.slot) + S.ROLE, 1);
+  try {
+    ROLES[task.role](ctx);
+    return { ...ctx.result(), aborted: false };
+  } catch (e) {
+    // A torn-down run unwinds through here; anything else is a worker crash.
+    if (e instanceof PlatformAbort) return { ...ctx.result(), aborted: true };
+    throw e;
+  }
+}
