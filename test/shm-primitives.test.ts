@@ -216,7 +216,7 @@ describe('Event', () => {
     heap.i32[evCell] = eventInit(false);
     const ev = new Event(heap.platform, evCell);
     let sawSleeper = false;
-    const [r] = await runWorkers(heap, [{ role: 'event-timedwait', params: { evCell, ms: 10_000 } }], {
+    const [r] = await runWorkers(heap, [{ role: 'event-timedwait', params: { evCell, ms: 10_000 }, strictWait: true }], {
       timeoutMs: 15_000,
       progress: () => `event cell=${heap.i32[evCell]}`,
       onStarted: async () => {
@@ -230,8 +230,9 @@ describe('Event', () => {
     });
     expect(sawSleeper).toBe(true);
     expect(r.result).toBe(true);
-    // Woken by set(), long before its own 10 s timeout.
-    expect(r.elapsed).toBeLessThan(8_000);
+    // Woken by set(), long before its own 10 s timeout (a missing wake-up
+    // would let it sleep the full 10 s and then see the event set).
+    expect(r.elapsed).toBeLessThan(5_000);
   }, 20_000);
 });
 

@@ -54,7 +54,9 @@ export class CallbackTable {
       if (seq <= last) ctx.fail('callback-order', `callback #${seq} of thread ${producer} ran after #${last}`);
     }
     ctx.count(ST.CB_INVOKED);
-    p.store(ctx.shared.cell(H.LAST_INVOKE_MS), ctx.nowMs());
+    const now = ctx.nowMs();
+    p.store(ctx.shared.cell(H.LAST_INVOKE_MS), now);
+    ctx.latency.recordMs('callback', now - p.load(node + CB.QTIME));
     switch (fn) {
       case CallbackId.PipeAdvance:
         if (!this.elements().advance(node)) this.queue(node, CallbackId.PipeAdvance);

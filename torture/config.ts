@@ -4,6 +4,7 @@
  * so it crosses into workers unchanged.
  */
 import type { PointInjection } from '../lib/platform/points.js';
+import type { RoleName } from './context.js';
 
 /** Reader critical-section shape, after rcutorture's rcu_read_delay(). */
 export interface ReaderFaults {
@@ -75,7 +76,11 @@ export const DEFAULT_FAULTS: FaultConfig = {
 };
 
 /** Where in the pool a thread sits: readers first, then updaters, then background. */
+export interface RoleSlot { slot: number; role: RoleName; index: number }
+
 export interface ThreadPlan {
+  /** Every thread of the run, one piscina task each. */
+  roles: RoleSlot[];
   readers: number[];
   writer: number;
   fakewriters: number[];
@@ -90,5 +95,11 @@ export function planThreads(cfg: Pick<RunConfig, 'readers' | 'fakewriters'>, bac
   const writer = next++;
   const fakewriters = take(cfg.fakewriters);
   const background = backgroundNames.map((name, index) => ({ slot: next++, index, name }));
-  return { readers, writer, fakewriters, background, total: next };
+  const roles: RoleSlot[] = [
+    ...readers.map((slot, index) => ({ slot, role: 'reader' as const, index })),
+    { slot: writer, role: 'writer', index: 0 },
+    ...fakewriters.map((slot, index) => ({ slot, role: 'fakewriter' as const, index })),
+    ...background.map((b) => ({ slot: b.slot, role: 'background' as const, index: b.index })),
+  ];
+  return { roles, readers, writer, fakewriters, background, total: next };
 }

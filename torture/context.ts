@@ -8,13 +8,16 @@ import type { Platform } from '../lib/platform/platform.js';
 import { heapView, type LayoutPlan } from '../lib/shm/layout.js';
 import { FAILURE_CLASSES, type FailureClass, type RcuFlavor, type RcuInstance } from '../lib/rcu/flavor.js';
 import type { RunConfig, ThreadPlan } from './config.js';
-import { FLAVOR_PREFIX, H, S, ST, SharedRun, type HarnessSizes, Activity, UpdaterOp } from './shared.js';
+import { FLAVOR_PREFIX, H, OP_NAMES, S, ST, SharedRun, type HarnessSizes, Activity, UpdaterOp } from './shared.js';
 import { Random } from './random.js';
 import { CallbackTable } from './callbacks.js';
 import { resolveFlavor } from './flavors.js';
+import { LatencyRecorder } from './latency.js';
+
+export type RoleName = 'reader' | 'writer' | 'fakewriter' | 'background';
 
 export interface RoleTask {
-  role: 'reader' | 'writer' | 'fakewriter' | 'background';
+  role: RoleName;
   /** Index among roles of the same kind (background: index into flavor.background). */
   index: number;
   slot: number;
@@ -32,7 +35,12 @@ export interface RoleResult {
   /** A few concrete failure reports, so the summary can show what was seen. */
   examples: { cls: FailureClass; message: string }[];
   pointHits: Record<string, number>;
+  /** Compressed latency histograms per operation (LatencyRecorder.export). */
+  latency: Record<string, string>;
 }
+
+/** A Platform as an engine provides it: with the hit counts of its preemption points. */
+export type EnginePlatform = Platform & { pointHits(): Record<string, number> };
 
 const MAX_EXAMPLES = 5;
 /** Stream ids for Random: one per slot, plus one for point injection. */
@@ -40,7 +48,7 @@ const POINT_STREAM = 1 << 16;
 
 export class RoleContext {
   readonly shared: SharedRun;
-  readonly platform: ThreadsPlatform;
+  readonly platform: EnginePlatform;
   readonly random: Random;
   readonly flavor: RcuFlavor;
   readonly rcu: RcuInstance;
@@ -48,16 +56,21 @@ export class RoleContext {
   readonly stats: number;
   readonly f64: Float64Array;
   readonly examples: RoleResult['examples'] = [];
+  readonly latency = new LatencyRecorder();
 
-  static async create(task: RoleTask): Promise<RoleContext> {
-    return new RoleContext(task, await resolveFlavor(task.config.variant, task.config.impl));
+  /**
+   * `platform` is the engine's Platform for this thread; by default the
+   * threads engine over the run's buffer. The simulation engine passes its own.
+   */
+  static async create(task: RoleTask, platform?: EnginePlatform): Promise<RoleContext> {
+    return new RoleContext(task, await resolveFlavor(task.config.variant, task.config.impl), platform);
   }
 
-  private constructor(readonly task: RoleTask, flavor: RcuFlavor) {
+  private constructor(readonly task: RoleTask, flavor: RcuFlavor, platform?: EnginePlatform) {
     const cfg = task.config;
     this.shared = new SharedRun(task.sab, task.plan, task.sizes);
     const pointRandom = new Random(cfg.seed, POINT_STREAM + task.slot);
-    this.platform = new ThreadsPlatform(this.shared.i32, {
+    this.platform = platform ?? new ThreadsPlatform(this.shared.i32, {
       abortCell: this.shared.cell(H.ABORT),
       epochMs: task.epochMs,
       injection: cfg.faults.points,
@@ -96,15 +109,20 @@ export class RoleContext {
     this.platform.store(slot + S.ACTIVITY, a);
   }
 
-  /** Runs an update-side call with its start time published for the stall watchdog. */
+  /**
+   * Runs an update-side call with its start time published for the stall
+   * watchdog, and records how long it took.
+   */
   op<T>(kind: UpdaterOp, fn: () => T): T {
     const slot = this.shared.slot(this.task.slot);
-    this.platform.store(slot + S.OP_SINCE, this.nowMs());
+    const t0 = this.platform.now();
+    this.platform.store(slot + S.OP_SINCE, Math.floor(t0));
     this.platform.store(slot + S.OP, kind);
     try {
       return fn();
     } finally {
       this.platform.store(slot + S.OP, UpdaterOp.None);
+      this.latency.recordMs(OP_NAMES[kind], this.platform.now() - t0);
     }
   }
 
@@ -115,6 +133,9 @@ export class RoleContext {
   }
 
   result(): RoleResult {
-    return { role: this.task.role, slot: this.task.slot, examples: this.examples, pointHits: this.platform.pointHits() };
+    return {
+      role: this.task.role, slot: this.task.slot, examples: this.examples,
+      pointHits: this.platform.pointHits(), latency: this.latency.export(),
+    };
   }
 }

@@ -23,17 +23,20 @@ import { formatStats, takeSnapshot, type Snapshot } from './statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from './summary.js';
 import { Watchdog, formatStall, type StallReport } from './watchdog.js';
 import { RunFolder, runFolderName } from './results.js';
+import { LatencyMerger } from './latency.js';
 
 export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 
 export interface RunOptions {
   /** Folder under which the run folder is made; null for none. */
   resultsRoot?: string | null;
-  /** Console output, one line at a time (statistics, stalls, verdict). */
-  out?: (line: string) => void;
+  /** Console output, one line at a time, with what kind of line it is. */
+  out?: (line: string, kind: LineKind) => void;
   /** Aborting it interrupts the run; its reason names the signal (SIGINT, SIGTERM). */
   signal?: AbortSignal;
 }
+
+export type LineKind = 'header' | 'stats' | 'stall' | 'detail' | 'verdict';
 
 const TICK_MS = 100;
 /** After a stall, a crash or an interrupt: how long roles get to stop before the teardown. */
@@ -54,7 +57,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   const flavor = await resolveFlavor(cfg.variant, cfg.impl);
   const startedAt = new Date();
   const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
-  const say = (line: string) => { out(line); folder?.log(line); };
+  const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
 
   // ---- shared memory ----------------------------------------------------------
   const flavorCfg = { maxThreads: 0, counterMode: cfg.counterMode, counterBits: cfg.counterBits };
@@ -75,10 +78,10 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   const rcu = flavor.attach(mainPlatform, heapView(plan, FLAVOR_PREFIX), { ...flavorCfg, slot: -1, invoke: () => {} });
   const elapsed = () => mainPlatform.now();
 
-  const roleOf = (slot: number): string =>
-    threads.readers.includes(slot) ? 'reader' : slot === threads.writer ? 'writer'
-      : threads.fakewriters.includes(slot) ? 'fakewriter'
-        : `background ${threads.background.find((b) => b.slot === slot)?.name ?? ''}`.trim();
+  const roleOf = (slot: number): string => {
+    const bg = threads.background.find((b) => b.slot === slot);
+    return bg ? `background ${bg.name}` : (threads.roles.find((r) => r.slot === slot)?.role ?? 'unknown');
+  };
 
   // ---- header -------------------------------------------------------------------
   say(`rcutorture ${VERSION}: variant ${flavor.name} (${flavor.kind}), scenario ${cfg.scenario}, engine ${cfg.engine}, seed ${cfg.seed}`);
@@ -92,12 +95,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
     idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
   });
   const base = { sab, plan, sizes, threads, epochMs, config: cfg };
-  const tasks: RoleTask[] = [
-    ...threads.readers.map((slot, index) => ({ ...base, role: 'reader' as const, index, slot })),
-    { ...base, role: 'writer' as const, index: 0, slot: threads.writer },
-    ...threads.fakewriters.map((slot, index) => ({ ...base, role: 'fakewriter' as const, index, slot })),
-    ...threads.background.map((b) => ({ ...base, role: 'background' as const, index: b.index, slot: b.slot })),
-  ];
+  const tasks: RoleTask[] = threads.roles.map((r) => ({ ...base, ...r }));
   const results: RoleResult[] = [];
   const settled = new Set<number>();
   const crashes: { thread: number; message: string }[] = [];
@@ -133,7 +131,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
     engine: cfg.engine, seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(snap.atMs), config: cfg,
     threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: probeNames },
     failures: { ...zeroFailures(), ...snap.failures }, ...fromSnapshot(snap), stalls,
-    examples: [], pointHits: {}, interrupted: verdict === 'INTERRUPTED', exitCode: exitCodeFor(verdict),
+    examples: [], pointHits: {}, latency: {}, histograms: {}, interrupted: verdict === 'INTERRUPTED', exitCode: exitCodeFor(verdict),
     resultsDir: folder?.dir,
   });
   // A summary exists from the first moment: a kill still leaves a readable one.
@@ -144,11 +142,11 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
     const now = elapsed();
     for (const s of watchdog.check(now)) {
       stalls.push(s);
-      for (const l of formatStall(s)) say(l);
+      for (const l of formatStall(s)) say(l, 'stall');
     }
     if (now >= nextStat) {
       const snap = takeSnapshot(shared, rcu, now);
-      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs)) say(l);
+      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs)) say(l, 'stats');
       folder?.writeSummary(partialSummary('INTERRUPTED', snap));
       prev = snap;
       nextStat += cfg.statIntervalMs;
@@ -203,6 +201,8 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   if (endNote) examples.push({ cls: phase === 'stopping' ? 'gp-stall' : 'callback-stall', thread: -1, message: endNote });
   if (orderly) checkEnd(shared, cfg, add, examples);
 
+  const latency = new LatencyMerger();
+  for (const r of results) latency.add(r.latency);
   const pointHits: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.pointHits)) pointHits[k] = (pointHits[k] ?? 0) + v;
 
@@ -214,14 +214,16 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
     failures,
     examples,
     pointHits,
+    latency: latency.stats(),
+    histograms: latency.export(),
     interrupted: interruptedBy !== undefined,
     signal: interruptedBy,
     exitCode: exitCodeFor(verdict, interruptedBy),
   };
-  if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`);
-  for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs)) say(l);
-  for (const e of examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`);
-  say(verdictLine(summary));
+  if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
+  for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs)) say(l, 'stats');
+  for (const e of examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
+  say(verdictLine(summary), 'verdict');
   folder?.writeSummary(summary);
   folder?.close();
   return summary;

@@ -3,6 +3,7 @@ import { FAILURE_CLASSES, type FailureClass } from '../lib/rcu/flavor.js';
 import type { RunConfig } from './config.js';
 import type { Counters, Snapshot } from './statistics.js';
 import type { StallReport } from './watchdog.js';
+import type { LatencyStats } from './latency.js';
 
 export type Verdict = 'SUCCESS' | 'FAILURE' | 'INTERRUPTED' | 'ERROR';
 
@@ -29,6 +30,10 @@ export interface Summary {
   /** A few concrete reports per failure class. */
   examples: { cls: FailureClass; thread: number; message: string }[];
   pointHits: Record<string, number>;
+  /** Latency percentiles (ms) per operation: synchronize, drain, barrier, call_rcu, callback (queue to invocation). */
+  latency: Record<string, LatencyStats>;
+  /** The same recordings as compressed HdrHistograms, for compare and report. */
+  histograms: Record<string, string>;
   interrupted: boolean;
   signal?: string;
   error?: string;

@@ -35,7 +35,6 @@ export function registerList(program: Command): void {
         if (group.length === 0) continue;
         console.log(`${title}`);
         for (const l of table(group.map((f) => ['  ' + f.name, f.expected?.length ? `expects ${f.expected.join('/')}` : 'expects nothing', f.description]))) console.log(l);
-        for (const f of group) if (f.kind === 'variant') void f;
         console.log('');
       }
       console.log('provenance: `rcutorture list --json`');
