@@ -1,0 +1,84 @@
+/**
+ * `npm run bench`: speed targets, reported as ratios measured side by side
+ * in one run (never as timed assertions in tests).
+ *
+ * Reader overhead: critical sections per second per reader thread with every
+ * check on (the real harness torturing qemu-v0), against a bare loop doing
+ * the same Atomics handshake with no checks, in alternating rounds so that
+ * machine drift falls on both alike. Target: ratio >= 0.5.
+ */
+import { Worker } from 'node:worker_threads';
+import { mkdirSync, existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
+import { runTorture } from '../torture/orchestrator.js';
+import { resolveRunConfig } from '../torture/run-config.js';
+import { writeJsonAtomic } from '../torture/results.js';
+
+const READERS = 2;
+const ROUND_MS = 3000;
+const ROUNDS = 3;
+
+async function bareRound(): Promise<number> {
+  const sab = new SharedArrayBuffer(4 * (8 + READERS * 4));
+  new Int32Array(sab)[0] = 1;
+  const file = fileURLToPath(new URL('./bare-reader.js', import.meta.url));
+  const runs = await Promise.all(Array.from({ length: READERS }, (_, slot) => new Promise<{ sections: number; ms: number }>((done, fail) => {
+    const w = new Worker(file, { workerData: { sab, slot, durationMs: ROUND_MS } });
+    w.once('message', done);
+    w.once('error', fail);
+  })));
+  return runs.reduce((a, r) => a + (r.sections / r.ms) * 1000, 0) / READERS;
+}
+
+async function harnessRound(seed: number): Promise<number> {
+  const base = await resolveRunConfig({ variant: DEFAULT_FLAVOR, durationMs: ROUND_MS, seed, readers: READERS, fakewriters: 0 });
+  // Every check on, but no deliberate delays inside sections: those are torture, not overhead.
+  const cfg = { ...base, faults: { ...base.faults, reader: { ...base.faults.reader, shortDelayOneIn: 0, longDelayOneIn: 0 } } };
+  const s = await runTorture(cfg, { resultsRoot: null });
+  if (s.verdict !== 'SUCCESS') throw new Error(`bench run was not clean: ${s.verdict}`);
+  return s.counters.reads / (s.durationMs / 1000) / READERS;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function main(): Promise<void> {
+  const bare: number[] = [];
+  const harness: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    bare.push(await bareRound());
+    harness.push(await harnessRound(1000 + r));
+    process.stdout.write(`round ${r + 1}/${ROUNDS}: bare ${Math.round(bare[r])}/s, harness ${Math.round(harness[r])}/s per reader thread\n`);
+  }
+  const barePerThread = median(bare);
+  const harnessPerThread = median(harness);
+  const result: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    node: process.version,
+    reader: { harnessPerThread, barePerThread, ratio: harnessPerThread / barePerThread, target: 0.5, readers: READERS, roundMs: ROUND_MS, rounds: ROUNDS },
+  };
+
+  // The simulation engine's scheduled steps per second, when it is built.
+  const simBench = new URL('./sim.js', import.meta.url);
+  if (existsSync(fileURLToPath(simBench))) {
+    const mod = (await import(simBench.href)) as { benchSim?: () => Promise<{ stepsPerSecond: number }> };
+    if (mod.benchSim) result.sim = { ...(await mod.benchSim()), target: 100_000 };
+  }
+
+  mkdirSync('results', { recursive: true });
+  writeJsonAtomic('results/bench.json', result);
+  const reader = result.reader as { harnessPerThread: number; barePerThread: number; ratio: number };
+  const rows = [
+    ['metric', 'value', 'target'],
+    ['reader sections/s per thread, harness', Math.round(reader.harnessPerThread).toLocaleString('en-US'), ''],
+    ['reader sections/s per thread, bare loop', Math.round(reader.barePerThread).toLocaleString('en-US'), ''],
+    ['ratio harness / bare', reader.ratio.toFixed(2), '>= 0.50'],
+  ];
+  if (result.sim) rows.push(['sim scheduled steps/s', Math.round((result.sim as { stepsPerSecond: number }).stepsPerSecond).toLocaleString('en-US'), '>= 100,000']);
+  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(w[i])).join('  ') + '\n');
+  process.stdout.write('wrote results/bench.json\n');
+}
+
+
+await main();
