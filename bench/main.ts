@@ -37,7 +37,8 @@ async function harnessRound(seed: number): Promise<number> {
   const cfg = { ...base, faults: { ...base.faults, reader: { ...base.faults.reader, shortDelayOneIn: 0, longDelayOneIn: 0 } } };
   const s = await runTorture(cfg, { resultsRoot: null });
   if (s.verdict !== 'SUCCESS') throw new Error(`bench run was not clean: ${s.verdict}`);
-  return s.counters.reads / (s.durationMs / 1000) / READERS;
+  // Per reader thread over the time readers spent in their loops (not worker start-up or the end phase).
+  return s.counters.reads / s.counters.readerSeconds;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

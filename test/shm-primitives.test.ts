@@ -58,13 +58,15 @@ type Result = any;
 /**
  * Starts one worker per job, releases them together, and resolves with their
  * results in job order. Rejects (after aborting and terminating every worker)
- * when one fails or when they are not all done within `timeoutMs`.
+ * when one fails, when they are not all done within `timeoutMs`, or, with
+ * `stallMs`, when `progress()` has not changed for that long after the start
+ * (a lost wake-up stops all progress for good; a slow machine only slows it).
  * `onStarted` runs on the main thread once every worker is past the gate.
  */
 async function runWorkers(
   heap: Heap,
   jobs: Job[],
-  opts: { timeoutMs: number; progress?: () => string; onStarted?: () => Promise<void> },
+  opts: { timeoutMs: number; stallMs?: number; progress?: () => string; onStarted?: () => Promise<void> },
 ): Promise<Result[]> {
   const { sab, i32, epochMs } = heap;
   Atomics.store(i32, GO, 0);
@@ -83,6 +85,7 @@ async function runWorkers(
   let ready = 0;
   let done = 0;
   let timer: NodeJS.Timeout | undefined;
+  let stallTimer: NodeJS.Timeout | undefined;
   try {
     await new Promise<void>((resolve, reject) => {
       const fail = (why: string): void => {
@@ -93,12 +96,29 @@ async function runWorkers(
       timer = setTimeout(() => fail(
         `timed out after ${opts.timeoutMs} ms with ${done}/${jobs.length} workers done ` +
         '(a lost wake-up or a lost node leaves a thread blocked)'), opts.timeoutMs);
+      const watchStalls = (): void => {
+        const { stallMs, progress } = opts;
+        if (stallMs === undefined || progress === undefined) return;
+        let last = progress();
+        let lastChange = Date.now();
+        stallTimer = setInterval(() => {
+          const now = progress();
+          if (now !== last) {
+            last = now;
+            lastChange = Date.now();
+          } else if (Date.now() - lastChange > stallMs) {
+            fail(`no progress for ${stallMs} ms with ${done}/${jobs.length} workers done ` +
+              '(a lost wake-up leaves a thread blocked for good)');
+          }
+        }, 100);
+      };
       workers.forEach((w, k) => {
         w.on('message', (m: { type: string; result?: Result; message?: string; stack?: string }) => {
           if (m.type === 'ready') {
             if (++ready === jobs.length) {
               Atomics.store(i32, GO, 1);
               Atomics.notify(i32, GO);
+              watchStalls();
               opts.onStarted?.().catch((e: unknown) => fail(`onStarted: ${String(e)}`));
             }
           } else if (m.type === 'done') {
@@ -116,11 +136,15 @@ async function runWorkers(
     });
   } finally {
     clearTimeout(timer);
+    clearInterval(stallTimer);
     await Promise.all(workers.map((w) => w.terminate()));
     workers.forEach((w) => live.delete(w));
   }
   return results;
 }
+
+/** No progress at all for this long means a thread is blocked for good. */
+const STALL_MS = 5_000;
 
 const sleepMs = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -133,7 +157,8 @@ describe('Mutex under contention (4 worker threads)', () => {
     const params = { lockCell, counterCell, insideCell, maxInsideCell, iters, useLock };
     const jobs = Array.from({ length: WORKERS }, () => ({ role: 'mutex', params, strictWait: true }));
     return runWorkers(heap, jobs, {
-      timeoutMs: 20_000,
+      timeoutMs: 55_000,
+      stallMs: STALL_MS,
       progress: () => `counter=${heap.i32[counterCell]} lock=${heap.i32[lockCell]} inside=${heap.i32[insideCell]}`,
     }).then((rs) => ({
       counter: heap.i32[counterCell],
@@ -150,14 +175,14 @@ describe('Mutex under contention (4 worker threads)', () => {
     expect(contended).toBeGreaterThan(0);
     expect(maxInside).toBe(1);
     expect(counter).toBe(WORKERS * ITERS);
-  }, 30_000);
+  }, 60_000);
 
   it('control: without the lock the same workload loses updates and overlaps', async () => {
     // Shows that the workload above can fail: its read/write window is real.
     const { counter, maxInside } = await mutexRun(5_000, false);
     expect(maxInside).toBeGreaterThan(1);
     expect(counter).toBeLessThan(WORKERS * 5_000);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('Event', () => {
@@ -172,7 +197,8 @@ describe('Event', () => {
       { role: 'event-ping', params: { ...c, rounds: ROUNDS, progressCell: pingProgress }, strictWait: true },
       { role: 'event-pong', params: { ...c, rounds: ROUNDS, progressCell: pongProgress }, strictWait: true },
     ], {
-      timeoutMs: 25_000,
+      timeoutMs: 55_000,
+      stallMs: STALL_MS,
       progress: () => `ping side at round ${heap.i32[pingProgress]}, pong side at round ${heap.i32[pongProgress]}; ` +
         `ping cell=${heap.i32[c.pingCell]} pong cell=${heap.i32[c.pongCell]} (0 set, 1 free, -1 busy)`,
     });
@@ -184,7 +210,7 @@ describe('Event', () => {
     expect(pong.mismatches).toBe(0);
     // The handshake really went through waits on an unset event, not only fast paths.
     expect(ping.waitedUnset + pong.waitedUnset).toBeGreaterThan(0);
-  }, 30_000);
+  }, 60_000);
 
   it('timedwait returns false on timeout and true at once when set (same thread)', () => {
     const heap = makeHeap(FIRST_FREE + 1);
@@ -251,7 +277,8 @@ describe('Semaphore', () => {
       { role: 'sem-consumer', params: { semCell, claimCell, takenCell, total: N, timed: true }, strictWait: true },
     ];
     const results = await runWorkers(heap, jobs, {
-      timeoutMs: 20_000,
+      timeoutMs: 55_000,
+      stallMs: STALL_MS,
       progress: () => `posted=${heap.i32[postedCell]} taken=${heap.i32[takenCell]} count=${heap.i32[semCell]}`,
     });
     const consumers = results.slice(PRODUCERS);
@@ -263,7 +290,7 @@ describe('Semaphore', () => {
     const sem = new Semaphore(heap.platform, semCell);
     expect(sem.value()).toBe(0);
     expect(sem.timedwait(20)).toBe(false);
-  }, 30_000);
+  }, 60_000);
 
   it('timedwait times out when empty and takes a unit when one is there', () => {
     const heap = makeHeap(FIRST_FREE + 1);
@@ -306,7 +333,8 @@ describe('MpscQueue (4 producer threads, 1 consumer thread)', () => {
       })),
     ];
     const [consumer, ...producers] = await runWorkers(heap, jobs, {
-      timeoutMs: 25_000,
+      timeoutMs: 55_000,
+      stallMs: STALL_MS,
       progress: () => `received=${heap.i32[receivedCell]} producersDone=${heap.i32[doneCell]}`,
     });
 
@@ -323,7 +351,7 @@ describe('MpscQueue (4 producer threads, 1 consumer thread)', () => {
     expect(injected).toBeGreaterThan(0);
     // The consumer really ran into a linked-but-unreachable node at least once.
     expect(consumer.emptyWhileWindow).toBeGreaterThan(0);
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('IntrusiveList (QLIST semantics, single thread)', () => {

@@ -7,6 +7,7 @@ import { gpSeqDone, gpSeqSnap } from '../lib/rcu/flavor.js';
 import type { RoleContext } from './context.js';
 import { CB, H, N, ST } from './shared.js';
 import { ElementPool } from './pipe.js';
+import { callbackDelay } from './faults/slow-callbacks.js';
 
 /** Callback ids: the same numbers mean the same functions in every worker. */
 export const enum CallbackId { PipeAdvance = 0, FreeNode = 1 }
@@ -14,6 +15,8 @@ export const enum CallbackId { PipeAdvance = 0, FreeNode = 1 }
 export class CallbackTable {
   private pseq = 0;
   private pool: ElementPool | null = null;
+  /** Injected callback delay (faults.callbacks), made on first use. */
+  private slow: (() => void) | null | undefined;
 
   constructor(private readonly ctx: RoleContext) {}
 
@@ -57,6 +60,8 @@ export class CallbackTable {
     const now = ctx.nowMs();
     p.store(ctx.shared.cell(H.LAST_INVOKE_MS), now);
     ctx.latency.recordMs('callback', now - p.load(node + CB.QTIME));
+    if (this.slow === undefined) this.slow = callbackDelay(ctx);
+    this.slow?.();
     switch (fn) {
       case CallbackId.PipeAdvance:
         if (!this.elements().advance(node)) this.queue(node, CallbackId.PipeAdvance);

@@ -14,7 +14,7 @@ import { CallbackTable } from './callbacks.js';
 import { resolveFlavor } from './flavors.js';
 import { LatencyRecorder } from './latency.js';
 
-export type RoleName = 'reader' | 'writer' | 'fakewriter' | 'background';
+export type RoleName = 'reader' | 'writer' | 'fakewriter' | 'background' | 'flooder' | 'churner' | 'stutter';
 
 export interface RoleTask {
   role: RoleName;
@@ -40,7 +40,11 @@ export interface RoleResult {
 }
 
 /** A Platform as an engine provides it: with the hit counts of its preemption points. */
-export type EnginePlatform = Platform & { pointHits(): Record<string, number> };
+export type EnginePlatform = Platform & {
+  pointHits(): Record<string, number>;
+  /** Told of every failure a role sees (the sim engine stops the schedule there). */
+  failed?(cls: FailureClass): void;
+};
 
 const MAX_EXAMPLES = 5;
 /** Stream ids for Random: one per slot, plus one for point injection. */
@@ -72,6 +76,7 @@ export class RoleContext {
     const pointRandom = new Random(cfg.seed, POINT_STREAM + task.slot);
     this.platform = platform ?? new ThreadsPlatform(this.shared.i32, {
       abortCell: this.shared.cell(H.ABORT),
+      parkCell: this.shared.slot(task.slot) + S.PARKED,
       epochMs: task.epochMs,
       injection: cfg.faults.points,
       random: () => pointRandom.float(),
@@ -92,12 +97,24 @@ export class RoleContext {
 
   get p(): Platform { return this.platform; }
 
-  running(): boolean { return this.platform.load(this.shared.cell(H.PHASE)) === 0; }
+  /**
+   * Every role loop polls this, so it doubles as the role's heartbeat: a
+   * role that stops calling it is stuck somewhere (torture/heartbeat.ts).
+   */
+  running(): boolean {
+    this.beat();
+    return this.platform.load(this.shared.cell(H.PHASE)) === 0;
+  }
+
+  /** Shows the main thread this role is still making progress. */
+  beat(): void { this.platform.store(this.shared.slot(this.task.slot) + S.HEARTBEAT, ++this.beats); }
+  private beats = 0;
 
   count(stat: number, n = 1): void { this.f64[this.stats + stat] += n; }
 
   fail(cls: FailureClass, message: string): void {
     this.f64[this.stats + ST.ERR_BASE + FAILURE_CLASSES.indexOf(cls)] += 1;
+    this.platform.failed?.(cls);
     if (this.examples.length < MAX_EXAMPLES) this.examples.push({ cls, message });
   }
 

@@ -14,18 +14,35 @@ import { Piscina } from 'piscina';
 import { ThreadsPlatform } from '../lib/platform/threads.js';
 import { allocateHeap, heapView, planLayout, prefixRegions } from '../lib/shm/layout.js';
 import type { FailureClass } from '../lib/rcu/flavor.js';
-import { planThreads, type RunConfig } from './config.js';
+import { cbNodeCount, planThreads, type RunConfig } from './config.js';
+import { describeFaults } from './faults/describe.js';
+import { BacklogMonitor } from './faults/backlog.js';
 import type { RoleResult, RoleTask } from './context.js';
 import { resolveFlavor } from './flavors.js';
 import { initElementPool } from './pipe.js';
-import { CB, E, ElementState, FLAVOR_PREFIX, H, N, Phase, SharedRun, harnessRegions } from './shared.js';
+import { CB, E, ElementState, FLAVOR_PREFIX, H, N, Phase, SharedRun, harnessRegions, S } from './shared.js';
 import { formatStats, takeSnapshot, type Snapshot } from './statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from './summary.js';
 import { Watchdog, formatStall, type StallReport } from './watchdog.js';
 import { RunFolder, runFolderName } from './results.js';
 import { LatencyMerger } from './latency.js';
+import { HeartbeatMonitor } from './heartbeat.js';
+import { MemoryTracker } from './memory.js';
+import { TimelineRecorder } from './timeline.js';
 
-export const VERSION: string = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+/** package.json is one level above this module when it runs from source (tests), two from dist/. */
+function packageVersion(): string {
+  const require = createRequire(import.meta.url);
+  for (const rel of ['../package.json', '../../package.json']) {
+    try {
+      const pkg = require(rel) as { name?: string; version: string };
+      if (pkg.name === 'rcutorture') return pkg.version;
+    } catch { /* not here: one level further up */ }
+  }
+  return 'unknown';
+}
+
+export const VERSION: string = packageVersion();
 
 export interface RunOptions {
   /** Folder under which the run folder is made; null for none. */
@@ -34,6 +51,15 @@ export interface RunOptions {
   out?: (line: string, kind: LineKind) => void;
   /** Aborting it interrupts the run; its reason names the signal (SIGINT, SIGTERM). */
   signal?: AbortSignal;
+  /** Called every tick with the counters (the live progress line). */
+  onTick?: (snap: Snapshot, totalMs: number) => void;
+  /**
+   * End the run at the first failure counted or reported (the kill matrix
+   * wants time to detect, not a full run); the verdict is then FAILURE.
+   * `onFailure` learns the run time at which it was seen.
+   */
+  stopOnFailure?: boolean;
+  onFailure?: (atMs: number) => void;
 }
 
 export type LineKind = 'header' | 'stats' | 'stall' | 'detail' | 'verdict';
@@ -43,6 +69,14 @@ const TICK_MS = 100;
 const ABORT_GRACE_MS = 1000;
 /** How long background threads get to notice their stop flag. */
 const BACKGROUND_STOP_MS = 3000;
+/**
+ * An interrupt promises an exit within 3 s, so its teardown gets shorter
+ * waits: roles to stop, roles to unwind after ABORT, workers to terminate.
+ */
+const INTERRUPT_WAITS_MS = [400, 300, 1000] as const;
+const FAULT_WAITS_MS = [ABORT_GRACE_MS, 500, 2000] as const;
+/** Longest wait for the worker threads to start (at least the stall timeout). */
+const WORKER_START_MS = 30_000;
 
 /** The compiled worker, also when this module runs from source under vitest. */
 function workerFile(): string {
@@ -53,6 +87,8 @@ function workerFile(): string {
 }
 
 export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise<Summary> {
+  // The simulation engine runs the same roles under its own scheduler (loaded lazily: it imports this module).
+  if (cfg.engine === 'sim') return (await import('./sim/runner.js')).runSim(cfg, opts);
   const out = opts.out ?? (() => {});
   const flavor = await resolveFlavor(cfg.variant, cfg.impl);
   const startedAt = new Date();
@@ -66,7 +102,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
     { base: () => 2 }, { ...flavorCfg, maxThreads: 1, slot: -1, invoke: () => {} }).background.map((b) => b.name);
   const threads = planThreads(cfg, probeNames);
   flavorCfg.maxThreads = threads.total;
-  const sizes = { threads: threads.total, elements: cfg.elements, cbNodes: cfg.fakewriters * cfg.cbNodesPerFakewriter };
+  const sizes = { threads: threads.total, elements: cfg.elements, cbNodes: cbNodeCount(cfg) };
   const specs = [...harnessRegions(sizes), ...prefixRegions(FLAVOR_PREFIX, flavor.layout(flavorCfg))];
   const plan = planLayout(specs);
   const sab = allocateHeap(specs, plan);
@@ -87,6 +123,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   say(`rcutorture ${VERSION}: variant ${flavor.name} (${flavor.kind}), scenario ${cfg.scenario}, engine ${cfg.engine}, seed ${cfg.seed}`);
   say(`  threads: ${cfg.readers} readers, 1 writer, ${cfg.fakewriters} fakewriters, ${threads.background.length} background (${probeNames.join(', ') || 'none'}); ` +
     `duration ${cfg.durationMs / 1000}s, stall timeout ${cfg.stallTimeoutMs / 1000}s, counter ${cfg.counterMode}/${cfg.counterBits} bits`);
+  for (const l of describeFaults(cfg)) say(l);
   if (folder) say(`  results: ${folder.dir}`);
 
   // ---- roles ----------------------------------------------------------------------
@@ -100,6 +137,12 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   const settled = new Set<number>();
   const crashes: { thread: number; message: string }[] = [];
   let tearingDown = false;
+  // An error in a worker outside its task (a stray timer, an unhandled rejection)
+  // reaches the pool, not a task: unhandled, it would kill this process unsummarised.
+  pool.on('error', (err: unknown) => {
+    if (tearingDown) return;
+    crashes.push({ thread: -1, message: `a worker thread failed outside its role: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+  });
   for (const t of tasks) {
     pool.run(t).then(
       (r) => { results.push(r); settled.add(t.slot); },
@@ -116,6 +159,9 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
 
   // ---- the run --------------------------------------------------------------------
   const watchdog = new Watchdog(shared, threads, cfg.stallTimeoutMs, roleOf);
+  const backlog = new BacklogMonitor(shared, cfg, watchdog);
+  const heartbeat = new HeartbeatMonitor(shared, tortureSlots, cfg.stallTimeoutMs, roleOf);
+  const memory = new MemoryTracker();
   const stalls: StallReport[] = [];
   const setCell = (h: number, v: number) => Atomics.store(shared.i32, shared.cell(h), v);
   let prev: Snapshot | null = null;
@@ -125,25 +171,47 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   let orderly = false;
   let interruptedBy: string | undefined;
   let endNote: string | undefined;
+  const timeline = new TimelineRecorder(cfg.durationMs);
 
   const partialSummary = (verdict: Verdict, snap: Snapshot): Summary => ({
     tool: 'rcutorture', version: VERSION, verdict, final: false, variant: flavor.name, scenario: cfg.scenario,
     engine: cfg.engine, seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(snap.atMs), config: cfg,
     threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: probeNames },
     failures: { ...zeroFailures(), ...snap.failures }, ...fromSnapshot(snap), stalls,
-    examples: [], pointHits: {}, latency: {}, histograms: {}, interrupted: verdict === 'INTERRUPTED', exitCode: exitCodeFor(verdict),
-    resultsDir: folder?.dir,
+    examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED', exitCode: exitCodeFor(verdict),
+    resultsDir: folder?.dir, memory: memory.usage(),
   });
   // A summary exists from the first moment: a kill still leaves a readable one.
   folder?.writeSummary(partialSummary('INTERRUPTED', takeSnapshot(shared, rcu, 0)));
 
+  // The duration counts from when every role is running: on a loaded machine
+  // starting the workers can outlast a short run, which would then end
+  // before a single read and pass. Roles that never start are a crash.
+  let rolesUpAt = -1;
+  const rolesUp = () => tortureSlots.every((s) => settled.has(s) || Atomics.load(shared.i32, shared.slot(s) + S.ROLE) !== 0);
+  const startLimitMs = Math.max(cfg.stallTimeoutMs, WORKER_START_MS);
+
   for (;;) {
     await delay(TICK_MS);
     const now = elapsed();
-    for (const s of watchdog.check(now)) {
+    if (rolesUpAt < 0 && rolesUp()) rolesUpAt = now;
+    const tickSnap = takeSnapshot(shared, rcu, now);
+    timeline.tick(tickSnap, phase === 'run');
+    for (const s of [...watchdog.check(now), ...backlog.check(now)]) {
       stalls.push(s);
       for (const l of formatStall(s)) say(l, 'stall');
     }
+    if (phase === 'run' && rolesUpAt < 0 && now > startLimitMs) {
+      crashes.push({ thread: -1, message: `worker threads did not all start within ${startLimitMs} ms` });
+    }
+    if (phase === 'run' && rolesUpAt >= 0) {
+      for (const h of heartbeat.check(now, (slot) => settled.has(slot))) {
+        crashes.push(h);
+        say(`!!! worker-crash: ${h.message}`, 'stall');
+      }
+    }
+    memory.sample(now, phase === 'run');
+    opts.onTick?.(tickSnap, cfg.durationMs);
     if (now >= nextStat) {
       const snap = takeSnapshot(shared, rcu, now);
       for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs)) say(l, 'stats');
@@ -152,9 +220,14 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
       nextStat += cfg.statIntervalMs;
     }
     if (opts.signal?.aborted) { interruptedBy = String(opts.signal.reason ?? 'SIGINT'); break; }
+    if (opts.stopOnFailure && (stalls.length > 0 || crashes.length > 0 || Object.values(tickSnap.failures).some((n) => n > 0))) {
+      opts.onFailure?.(stalls[0]?.atMs ?? now);
+      break;
+    }
     if (stalls.length > 0 || crashes.length > 0) break;
-    if (phase === 'run' && now >= cfg.durationMs) {
+    if (phase === 'run' && rolesUpAt >= 0 && now >= rolesUpAt + cfg.durationMs) {
       setCell(H.PHASE, Phase.Stop);
+      timeline.endRunPhase(tickSnap);
       phase = 'stopping';
       // The liveness phase: everything outstanding must finish within a stall timeout.
       deadline = now + cfg.stallTimeoutMs + 2 * TICK_MS;
@@ -172,18 +245,27 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   }
 
   // ---- teardown ---------------------------------------------------------------------
+  const [graceMs, unwindMs, destroyMs] = interruptedBy ? INTERRUPT_WAITS_MS : FAULT_WAITS_MS;
   if (!orderly) {
     setCell(H.PHASE, Phase.Stop);
     setCell(H.BG_STOP, 1);
-    const until = elapsed() + ABORT_GRACE_MS;
+    const until = elapsed() + graceMs;
     while (!allSettled(tasks.map((t) => t.slot)) && elapsed() < until) await delay(20);
     tearingDown = true;
     setCell(H.ABORT, 1);
-    const until2 = elapsed() + 500;
-    while (!allSettled(tasks.map((t) => t.slot)) && elapsed() < until2) await delay(20);
+    const until2 = elapsed() + unwindMs;
+    const parkCells = tasks.map((t) => shared.slot(t.slot) + S.PARKED);
+    while (!allSettled(tasks.map((t) => t.slot)) && elapsed() < until2) {
+      // Threads blocked in a futex wait see the abort flag only when woken.
+      ThreadsPlatform.wakeParked(shared.i32, parkCells);
+      await delay(20);
+    }
   }
   tearingDown = true;
-  await Promise.race([pool.destroy().catch(() => {}), delay(2000)]);
+  // A worker spinning in code that never calls the Platform ignores ABORT;
+  // destroy terminates its thread. If even that lags, the run still ends and
+  // the command exits the process (never waiting on a stuck thread).
+  await Promise.race([pool.destroy().catch(() => {}), delay(destroyMs)]);
 
   // ---- verdict ----------------------------------------------------------------------
   const snap = takeSnapshot(shared, rcu, elapsed());
@@ -233,7 +315,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
  * After an orderly end every callback has run and every element is back on
  * the free list: a queued node is a lost callback, anything else missing a leak.
  */
-function checkEnd(
+export function checkEnd(
   shared: SharedRun, cfg: RunConfig, add: (c: FailureClass, n?: number) => void, examples: Summary['examples'],
 ): void {
   const i32 = shared.i32;

@@ -3,8 +3,9 @@
  * rename, so a reader never sees half a file), and log.txt streamed line by
  * line so a crash or a kill still leaves what was printed.
  */
-import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, accessSync, constants, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, accessSync, constants, existsSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { UsageError } from './cli/parse.js';
 
 export function runFolderName(variant: string, scenario: string, at = new Date()): string {
   const ts = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
@@ -12,25 +13,57 @@ export function runFolderName(variant: string, scenario: string, at = new Date()
   return `${ts}-${safe(variant)}-${safe(scenario)}`;
 }
 
-/** Throws a one-line error when `dir` cannot hold results. Creates nothing. */
-export function checkResultsRoot(dir: string): void {
-  let probe = resolve(dir);
+/** The nearest path at or above `path` that exists. */
+function nearestExisting(path: string): string {
+  let probe = resolve(path);
   while (!existsSync(probe)) {
-    const parent = resolve(probe, '..');
+    const parent = dirname(probe);
     if (parent === probe) break;
     probe = parent;
   }
+  return probe;
+}
+
+/** Why `dir` could not be made or written into, or null when it can: a file in the way, no write permission. */
+function unwritableBecause(dir: string): string | null {
+  const probe = nearestExisting(dir);
+  if (!statSync(probe).isDirectory()) return `${probe} is a file, not a directory`;
   try {
     accessSync(probe, constants.W_OK);
   } catch {
-    throw new Error(`--results ${dir}: directory is not writable`);
+    return `${probe} is not writable`;
   }
+  return null;
+}
+
+/**
+ * Throws a one-line UsageError when `dir` cannot hold results. Creates
+ * nothing, so a bad value never leaves a half-made folder behind.
+ */
+export function checkResultsRoot(dir: string, what = '--results'): void {
+  if (dir.trim() === '') throw new UsageError(`bad ${what} "": give a directory`);
+  const why = unwritableBecause(dir);
+  if (why) throw new UsageError(`bad ${what} "${dir}": ${why}; give a writable directory`);
+}
+
+/** Same check for a file an option asks to write (--junit): its directory must be makeable and writable. */
+export function checkOutputFile(file: string, what: string): void {
+  if (file.trim() === '') throw new UsageError(`bad ${what} "": give a file name`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`bad ${what} "${file}": is a directory; give a file name`);
+  const why = unwritableBecause(dirname(resolve(file)));
+  if (why) throw new UsageError(`bad ${what} "${file}": ${why}; give a file in a writable directory`);
+}
+
+/** Writes a file whole or not at all: temp file + rename, so a reader never sees half of it. */
+export function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
 }
 
 export function writeJsonAtomic(path: string, value: unknown): void {
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(value, null, 2) + '\n');
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n');
 }
 
 export class RunFolder {

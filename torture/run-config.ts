@@ -6,15 +6,19 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { FLAVORS } from '../lib/rcu/registry.js';
+import { DEFAULT_FLAVOR, FLAVORS } from '../lib/rcu/registry.js';
 import type { RunConfig } from './config.js';
-import { loadImplFlavors } from './flavors.js';
+import { validateImpl } from './flavors.js';
 import { freshSeed } from './random.js';
 import { loadScenario } from './scenarios.js';
-import { unknownName } from './cli/parse.js';
+import { UsageError, unknownName } from './cli/parse.js';
+import { applyFaultOverrides, type FaultOverrides } from './scenario-schema.js';
+import { drawSwarm } from './faults/swarm.js';
+import { simOverrides, type SimRequest } from './sim/sim-config.js';
 
-export interface RunRequest {
-  variant: string;
+export interface RunRequest extends SimRequest {
+  /** Absent: the --impl module's first flavor, else the default variant. */
+  variant?: string;
   impl?: string;
   scenario?: string;
   durationMs: number;
@@ -26,22 +30,38 @@ export interface RunRequest {
   counterMode?: 'wide' | 'narrow';
   counterBits?: number;
   elements?: number;
+  /** Fault flags: laid over the scenario's faults (after --swarm), key by key. */
+  faults?: FaultOverrides;
+  /** Draw a random subset of fault kinds from the seed (swarm testing). */
+  swarm?: boolean;
 }
 
 const TEN_MINUTES = 600_000;
 
 export async function resolveRunConfig(req: RunRequest): Promise<RunConfig> {
   const impl = req.impl ? resolve(req.impl) : undefined;
-  const pool = impl ? [...(await loadImplFlavors(impl)), ...FLAVORS] : FLAVORS;
-  if (!pool.some((f) => f.name === req.variant)) throw unknownName('variant', req.variant, pool.map((f) => f.name));
+  // An --impl module is checked whole here, in the main thread, before any worker loads it.
+  const implFlavors = req.impl ? await validateImpl(req.impl) : [];
+  // --impl without --variant: whoever passes a module means to torture it.
+  const variant = req.variant ?? implFlavors[0]?.name ?? DEFAULT_FLAVOR;
+  const pool = [...implFlavors, ...FLAVORS];
+  if (!pool.some((f) => f.name === variant)) throw unknownName('variant', variant, pool.map((f) => f.name));
   const sc = loadScenario(req.scenario ?? 'default');
   const pick = <T>(v: T | undefined, d: T): T => (v !== undefined ? v : d);
+  const seed = pick(req.seed, freshSeed());
+  const swarm = req.swarm ? drawSwarm(seed) : undefined;
+  let faults;
+  try {
+    faults = applyFaultOverrides(applyFaultOverrides(sc.faults, swarm?.overrides), req.faults);
+  } catch (e) {
+    throw new UsageError(`bad fault flags: ${(e as Error).message}`);
+  }
   return {
-    variant: req.variant,
+    variant,
     impl,
     scenario: sc.name,
     engine: 'threads',
-    seed: pick(req.seed, freshSeed()),
+    seed,
     durationMs: req.durationMs,
     readers: pick(req.readers, sc.readers ?? Math.max(2, 2 * availableParallelism())),
     fakewriters: pick(req.fakewriters, sc.fakewriters ?? 2),
@@ -51,6 +71,8 @@ export async function resolveRunConfig(req: RunRequest): Promise<RunConfig> {
     counterBits: pick(req.counterBits, sc.counterBits ?? 32),
     elements: pick(req.elements, sc.elements ?? 256),
     cbNodesPerFakewriter: 64,
-    faults: sc.faults,
+    faults,
+    ...(swarm ? { swarm: swarm.kinds } : {}),
+    ...simOverrides(req, sc),
   };
 }

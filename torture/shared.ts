@@ -35,6 +35,8 @@ export const S = {
   OP: 3,               // UpdaterOp in progress, 0 = none
   OP_SINCE: 4,
   KICK: 5,             // force-notifier cell: the flavor adds 1 and wakes
+  HEARTBEAT: 6,        // bumped by the role as it loops (RoleContext.beat); still = hung outside RCU calls
+  PARKED: 7,           // cell this thread is blocked on in Platform.wait, plus one (0 = not waiting)
   SIZE: 8,
 } as const;
 
@@ -95,7 +97,9 @@ export const ST = {
   FORCES: 41,
   KICKS_SEEN: 42,
   ERR_BASE: 43,                  // one per FailureClass, in FAILURE_CLASSES order
-  SIZE: 64,
+  READ_MS: 60,                   // how long this reader spent in its loop (for per-thread rates)
+  FAULT_BASE: 64,                // fault coverage, one per FAULT_COUNTERS entry (torture/faults/coverage.ts)
+  SIZE: 80,
 } as const;
 
 export interface HarnessSizes {

@@ -4,9 +4,12 @@
  */
 import { FAILURE_CLASSES, type FailureClass, type RcuInstance } from '../lib/rcu/flavor.js';
 import { PIPE_LEN, ST, type SharedRun } from './shared.js';
+import { faultCounts, formatFaultCounts } from './faults/coverage.js';
 
 export interface Counters {
   reads: number;
+  /** Reader-thread seconds spent in the read loop: reads / readerSeconds is the per-thread rate. */
+  readerSeconds: number;
   gracePeriods: number;
   callbacksQueued: number;
   callbacksInvoked: number;
@@ -27,6 +30,8 @@ export interface Snapshot {
   readerPipe: number[];
   readerBatch: number[];
   freeBlockCirculation: number[];
+  /** Fault coverage: how often each injected fault fired (torture/faults/coverage.ts). */
+  faults?: Record<string, number>;
 }
 
 function histogram(shared: SharedRun, base: number): number[] {
@@ -42,6 +47,7 @@ export function takeSnapshot(shared: SharedRun, rcu: RcuInstance, atMs: number):
     atMs,
     counters: {
       reads: t(ST.READS),
+      readerSeconds: t(ST.READ_MS) / 1000,
       gracePeriods: rcu.gpSeq ? Math.floor(rcu.gpSeq() / 2) : t(ST.SYNCS),
       callbacksQueued: queued,
       callbacksInvoked: invoked,
@@ -58,6 +64,7 @@ export function takeSnapshot(shared: SharedRun, rcu: RcuInstance, atMs: number):
     readerPipe: histogram(shared, ST.PIPE),
     readerBatch: histogram(shared, ST.BATCH),
     freeBlockCirculation: histogram(shared, ST.WCOUNT),
+    faults: faultCounts(shared),
   };
 }
 
@@ -84,6 +91,7 @@ export function formatStats(
     `  reads ${si(c.reads)} (${rate('reads')}/s)  grace periods ${si(c.gracePeriods)} (${rate('gracePeriods')}/s)  versions ${si(c.writerVersions)}  alloc failures ${si(c.allocFailures)}`,
     `  callbacks queued ${si(c.callbacksQueued)} invoked ${si(c.callbacksInvoked)} pending ${si(c.callbacksPending)}  synchronize ${si(c.synchronizes)} drain ${si(c.drains)} barrier ${si(c.barriers)} force ${si(c.forces)}`,
     ...(flavorLine.length ? [`  ${flavorLine.join('  ')}`] : []),
+    ...(now.faults && formatFaultCounts(now.faults) ? [formatFaultCounts(now.faults)!] : []),
     `  errors: ${errs.length ? errs.join(' ') : 'none'}`,
     `Reader Pipe: ${now.readerPipe.join(' ')}`,
     `Reader Batch: ${now.readerBatch.join(' ')}`,
@@ -92,6 +100,6 @@ export function formatStats(
 }
 
 const BASE_KEYS: Record<string, true> = {
-  reads: true, gracePeriods: true, callbacksQueued: true, callbacksInvoked: true, callbacksPending: true,
+  reads: true, readerSeconds: true, gracePeriods: true, callbacksQueued: true, callbacksInvoked: true, callbacksPending: true,
   writerVersions: true, allocFailures: true, synchronizes: true, drains: true, barriers: true, forces: true,
 };

@@ -4,6 +4,8 @@ import type { RunConfig } from './config.js';
 import type { Counters, Snapshot } from './statistics.js';
 import type { StallReport } from './watchdog.js';
 import type { LatencyStats } from './latency.js';
+import type { MemoryUsage } from './memory.js';
+import type { TimelineSummary } from './timeline.js';
 
 export type Verdict = 'SUCCESS' | 'FAILURE' | 'INTERRUPTED' | 'ERROR';
 
@@ -30,10 +32,20 @@ export interface Summary {
   /** A few concrete reports per failure class. */
   examples: { cls: FailureClass; thread: number; message: string }[];
   pointHits: Record<string, number>;
+  /** Fault coverage: how often each injected fault fired, and kicks seen by busy readers. */
+  faults?: Record<string, number>;
   /** Latency percentiles (ms) per operation: synchronize, drain, barrier, call_rcu, callback (queue to invocation). */
   latency: Record<string, LatencyStats>;
   /** The same recordings as compressed HdrHistograms, for compare and report. */
   histograms: Record<string, string>;
+  /** Counters sampled over the run, for throughput over time (torture/timeline.ts). */
+  timeline?: TimelineSummary['timeline'];
+  /** The largest callback backlog seen at any tick. */
+  maxCallbacksPending?: number;
+  /** Counters when the run phase ended, before the liveness phase: what rates divide. */
+  runPhase?: TimelineSummary['runPhase'];
+  /** Process memory over the run (torture/memory.ts): flat in a healthy soak. */
+  memory?: MemoryUsage;
   interrupted: boolean;
   signal?: string;
   error?: string;
@@ -67,6 +79,21 @@ export function exitCodeFor(verdict: Verdict, signal?: string): number {
   }
 }
 
-export function fromSnapshot(snap: Snapshot): Pick<Summary, 'counters' | 'readerPipe' | 'readerBatch' | 'freeBlockCirculation'> {
-  return { counters: snap.counters, readerPipe: snap.readerPipe, readerBatch: snap.readerBatch, freeBlockCirculation: snap.freeBlockCirculation };
+export function fromSnapshot(snap: Snapshot): Pick<Summary, 'counters' | 'readerPipe' | 'readerBatch' | 'freeBlockCirculation' | 'faults'> {
+  return { counters: snap.counters, readerPipe: snap.readerPipe, readerBatch: snap.readerBatch, freeBlockCirculation: snap.freeBlockCirculation, faults: snap.faults };
+}
+
+/**
+ * What a report about one finished run needs (JUnit, soak.json, merge): the
+ * summary without its bulky parts (histograms, timeline, per-point counts).
+ */
+export type CaseResult = Pick<Summary, 'variant' | 'scenario' | 'seed' | 'verdict' | 'durationMs' | 'failures' | 'stalls' |
+  'examples' | 'interrupted' | 'exitCode'> & Partial<Pick<Summary, 'signal' | 'error' | 'resultsDir' | 'memory' | 'counters'>>;
+
+export function caseResult(s: Summary): CaseResult {
+  return {
+    variant: s.variant, scenario: s.scenario, seed: s.seed, verdict: s.verdict, durationMs: s.durationMs,
+    failures: s.failures, stalls: s.stalls, examples: s.examples, interrupted: s.interrupted, exitCode: s.exitCode,
+    signal: s.signal, error: s.error, resultsDir: s.resultsDir, memory: s.memory, counters: s.counters,
+  };
 }

@@ -11,8 +11,10 @@ import { pendingCallbacks } from './watchdog-shared.js';
 export interface Holdout { thread: number; role: string; activity: string; forMs: number }
 
 export interface StallReport {
-  kind: 'gp-stall' | 'callback-stall';
+  kind: 'gp-stall' | 'callback-stall' | 'callback-backlog';
   atMs: number;
+  /** What was over its bound (callback-backlog). */
+  detail?: string;
   /** The update-side call that is stuck (gp-stall), with its thread. */
   waiter?: { thread: number; role: string; op: string; forMs: number };
   holdouts: Holdout[];
@@ -66,8 +68,13 @@ export class Watchdog {
     return out;
   }
 
+  /** Threads that hold read-side sections: readers and registration churners. */
+  private readingSlots(): number[] {
+    return [...this.threads.readers, ...(this.threads.churners ?? [])];
+  }
+
   private trackReaders(nowMs: number): void {
-    for (const slot of this.threads.readers) {
+    for (const slot of this.readingSlots()) {
       const reads = this.shared.f64[this.shared.stats(slot) + ST.READS];
       const prev = this.lastReads.get(slot);
       if (!prev || prev.reads !== reads) this.lastReads.set(slot, { reads, since: nowMs });
@@ -78,21 +85,22 @@ export class Watchdog {
   holdouts(nowMs: number): Holdout[] {
     const i32 = this.shared.i32;
     const out: Holdout[] = [];
-    for (const slot of this.threads.readers) {
+    for (const slot of this.readingSlots()) {
+      const role = this.threads.readers.includes(slot) ? 'reader' : this.roleOf(slot);
       const s = this.shared.slot(slot);
       const act = Atomics.load(i32, s + S.ACTIVITY) as Activity;
       const since = Atomics.load(i32, s + S.ACTIVITY_SINCE);
       const progress = this.lastReads.get(slot);
       if (act === Activity.Sleeping || act === Activity.BusyLoop || act === Activity.Section) {
-        out.push({ thread: slot, role: 'reader', activity: ACTIVITY_NAMES[act], forMs: nowMs - since });
+        out.push({ thread: slot, role, activity: ACTIVITY_NAMES[act], forMs: nowMs - since });
       } else if (act !== Activity.Exited && progress && nowMs - progress.since > STUCK_MS) {
-        out.push({ thread: slot, role: 'reader', activity: 'no progress (inside read_lock/read_unlock or a section)', forMs: nowMs - progress.since });
+        out.push({ thread: slot, role, activity: 'no progress (inside read_lock/read_unlock or a section)', forMs: nowMs - progress.since });
       }
     }
     return out;
   }
 
-  private report(kind: StallReport['kind'], nowMs: number, waiter?: StallReport['waiter']): StallReport {
+  report(kind: StallReport['kind'], nowMs: number, waiter?: StallReport['waiter']): StallReport {
     return {
       kind, atMs: nowMs, waiter, holdouts: this.holdouts(nowMs),
       pendingCallbacks: pendingCallbacks(this.shared),
@@ -116,7 +124,9 @@ export class Watchdog {
 /** One-paragraph text of a stall report for the console. */
 export function formatStall(r: StallReport): string[] {
   const lines = [
-    r.kind === 'gp-stall'
+    r.detail !== undefined
+      ? `!!! ${r.kind}: ${r.detail}`
+      : r.kind === 'gp-stall'
       ? `!!! ${r.kind}: ${r.waiter!.role} (thread ${r.waiter!.thread}) stuck in ${r.waiter!.op} for ${r.waiter!.forMs} ms`
       : `!!! ${r.kind}: ${r.pendingCallbacks} callbacks pending and none invoked for over the stall timeout`,
     `    pending callbacks ${r.pendingCallbacks}, oldest queued ${r.oldestPendingMs} ms ago`,

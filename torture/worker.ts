@@ -8,9 +8,15 @@ import { runReader } from './roles/reader.js';
 import { runWriter } from './roles/writer.js';
 import { runFakewriter } from './roles/fakewriter.js';
 import { runBackground } from './roles/background.js';
+import { runFlooder } from './faults/flooder.js';
+import { runChurner } from './faults/churner.js';
+import { runStutter } from './faults/stutter.js';
 import { S } from './shared.js';
 
-const ROLES = { reader: runReader, writer: runWriter, fakewriter: runFakewriter, background: runBackground };
+export const ROLES = {
+  reader: runReader, writer: runWriter, fakewriter: runFakewriter, background: runBackground,
+  flooder: runFlooder, churner: runChurner, stutter: runStutter,
+};
 
 export default async function runRole(task: RoleTask): Promise<RoleResult & { aborted: boolean }> {
   const ctx = await RoleContext.create(task);

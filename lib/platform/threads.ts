@@ -12,6 +12,13 @@ import { PointInjector, type PointInjection } from './points.js';
 export interface ThreadsPlatformOptions {
   /** Cell that becomes non-zero when the run is torn down. */
   abortCell: number;
+  /**
+   * This thread's "parked on" cell: while blocked in wait() it holds the
+   * address of the awaited cell plus one, so that a teardown can wake it
+   * (wakeParked). Without one, waits are cut into slices that re-check the
+   * abort cell, which also turns a missing wake() into a mere delay.
+   */
+  parkCell?: number;
   /** `performance.timeOrigin + performance.now()` at run start (shared by all threads). */
   epochMs: number;
   /** Delays injected at named preemption points; none when absent. */
@@ -20,7 +27,7 @@ export interface ThreadsPlatformOptions {
   random?: () => number;
 }
 
-/** Longest single Atomics.wait; bounds how long an abort takes to be noticed. */
+/** Longest single sleep slice (and wait slice without a park cell); bounds how long an abort takes to be noticed. */
 const WAIT_SLICE_MS = 50;
 
 export class ThreadsPlatform implements Platform {
@@ -28,11 +35,13 @@ export class ThreadsPlatform implements Platform {
   private readonly sleepCell = new Int32Array(new SharedArrayBuffer(4));
   private readonly injector: PointInjector | null;
   private readonly abortCell: number;
+  private readonly parkCell: number | undefined;
   /** Run start relative to this thread's performance clock (timeOrigin differs per thread and its getter is slow). */
   private readonly startMs: number;
 
   constructor(readonly i32: Int32Array, opts: ThreadsPlatformOptions) {
     this.abortCell = opts.abortCell;
+    this.parkCell = opts.parkCell;
     this.startMs = opts.epochMs - performance.timeOrigin;
     this.injector = opts.injection && opts.injection.probability > 0
       ? new PointInjector(opts.injection, opts.random ?? (() => 0.5), (ms) => this.sleep(ms))
@@ -59,6 +68,21 @@ export class ThreadsPlatform implements Platform {
   fence(): void {}
 
   wait(cell: number, expected: number, timeoutMs?: number): WaitResult {
+    if (this.parkCell !== undefined) {
+      // One real futex wait, as the implementation asked for: a store without
+      // a wake() leaves it asleep, exactly as on Linux. Publish where we sleep
+      // first, then look at the abort flag: a teardown sets the flag and then
+      // keeps waking every published cell until the thread is gone.
+      Atomics.store(this.i32, this.parkCell, cell + 1);
+      try {
+        this.checkAbort();
+        const r = Atomics.wait(this.i32, cell, expected, timeoutMs);
+        this.checkAbort();
+        return r;
+      } finally {
+        Atomics.store(this.i32, this.parkCell, 0);
+      }
+    }
     const deadline = timeoutMs === undefined ? Infinity : this.now() + timeoutMs;
     for (;;) {
       this.checkAbort();
@@ -94,6 +118,14 @@ export class ThreadsPlatform implements Platform {
 
   /** Hit counts per preemption point (only counted while injection is on). */
   pointHits(): Record<string, number> { return this.injector?.counts() ?? {}; }
+
+  /** Main thread, during a teardown: wake whatever the given park cells say their threads sleep on. */
+  static wakeParked(i32: Int32Array, parkCells: number[]): void {
+    for (const pc of parkCells) {
+      const c = Atomics.load(i32, pc);
+      if (c !== 0) Atomics.notify(i32, c - 1);
+    }
+  }
 
   private checkAbort(): void {
     if (Atomics.load(this.i32, this.abortCell) !== 0) throw new PlatformAbort();

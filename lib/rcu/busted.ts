@@ -21,5 +21,6 @@ export const busted = mutant(qemuV0, {
   description: 'synchronize returns at once and call_rcu runs the callback at once (rcutorture\'s "busted")',
   expected: ['use-after-reclaim'],
   scenario: 'default',
+  origin: 'after the "busted" flavor of Linux\'s rcutorture (kernel/rcu/rcutorture.c)',
   attach: (p, heap, cfg) => new Busted(p, heap, cfg),
 });

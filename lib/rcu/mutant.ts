@@ -16,6 +16,8 @@ export interface MutantSpec {
   /** The scenario that targets the bug. */
   scenario?: string;
   needsWeakMemory?: boolean;
+  /** Where the bug comes from, when it is more than an invention (a real report, a known pitfall). */
+  origin?: string;
   attach: RcuFlavor['attach'];
   caps?: Partial<RcuFlavor['caps']>;
 }
@@ -27,7 +29,7 @@ export function mutant(base: RcuFlavor, spec: MutantSpec): RcuFlavor {
     kind: 'mutant',
     base: base.name,
     description: spec.description,
-    provenance: `planted bug in ${base.name}`,
+    provenance: `planted bug in ${base.name}${spec.origin ? `; ${spec.origin}` : ''}`,
     caps: { ...base.caps, ...spec.caps },
     expected: spec.expected,
     scenario: spec.scenario,

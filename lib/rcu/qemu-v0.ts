@@ -26,27 +26,32 @@ export class QemuV0 extends QemuRcu {
     this.finishWait();
   }
 
-  protected callRcuThread(): void {
-    const p = this.p;
+  protected override callRcuThread(): void {
     for (;;) {
-      // Heuristically wait for a decent number of callbacks to pile up.
-      let tries = 0;
-      let n = this.callCount();
-      while (n === 0 || (n < RCU_CALL_MIN_SIZE && ++tries <= 5)) {
-        p.sleep(10);
-        if (n === 0) {
-          this.ready.reset();
-          n = this.callCount();
-          if (n === 0) this.idleWait((ms) => this.ready.timedwait(ms));
-        }
-        n = this.callCount();
-      }
-      p.point('call_rcu_thread:after-count');
+      const n = this.awaitBatch();
+      this.p.point('call_rcu_thread:after-count');
       // Only callbacks counted before the grace period starts may run after it.
-      p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
+      this.p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
       this.synchronize();
-      this.runCallbacks(n, this.ready);
+      this.runCallbacks(n);
     }
+  }
+
+  /** Heuristically wait for a decent number of callbacks to pile up; returns how many. */
+  protected awaitBatch(): number {
+    const p = this.p;
+    let tries = 0;
+    let n = this.callCount();
+    while (n === 0 || (n < RCU_CALL_MIN_SIZE && ++tries <= 5)) {
+      p.sleep(10);
+      if (n === 0) {
+        this.ready.reset();
+        n = this.callCount();
+        if (n === 0) this.idleWait((ms) => this.ready.timedwait(ms));
+      }
+      n = this.callCount();
+    }
+    return n;
   }
 }
 

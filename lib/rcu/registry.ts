@@ -1,10 +1,34 @@
 /** Every shipped RCU implementation: variants first, then mutants. */
 import type { RcuFlavor } from './flavor.js';
 import { qemuV0 } from './qemu-v0.js';
+import { qemuV1 } from './qemu-v1.js';
+import { qemuV2 } from './qemu-v2.js';
+import { qemuV2Fixed } from './qemu-v2-fixed.js';
+import { qemuV3Semaphore } from './qemu-v3-semaphore.js';
+import { urcuMb } from './urcu-mb.js';
+import { qsbr } from './qsbr.js';
+import { ebr } from './ebr.js';
 import { busted } from './busted.js';
+import {
+  qemuV0EarlyCallbacks, qemuV0NarrowSinglePhase, qemuV0LostWakeup, qemuV0NoForceNotify,
+  qemuV0UnlockSkipsWake, qemuV0RegisterUnlocked, qemuV0NoReaderBarrier,
+} from './mutants/qemu-v0.js';
+import { qemuV1CountAfterGp } from './mutants/qemu-v1.js';
 
-export const VARIANTS: RcuFlavor[] = [qemuV0];
-export const MUTANTS: RcuFlavor[] = [busted];
+export const VARIANTS: RcuFlavor[] = [qemuV0, qemuV1, qemuV2, qemuV2Fixed, qemuV3Semaphore, urcuMb, qsbr, ebr];
+
+/** In the order of VARIANTS.md's mutant table. */
+export const MUTANTS: RcuFlavor[] = [
+  busted,
+  qemuV0EarlyCallbacks,
+  qemuV1CountAfterGp,
+  qemuV0NarrowSinglePhase,
+  qemuV0LostWakeup,
+  qemuV0NoForceNotify,
+  qemuV0UnlockSkipsWake,
+  qemuV0RegisterUnlocked,
+  qemuV0NoReaderBarrier,
+];
 export const FLAVORS: RcuFlavor[] = [...VARIANTS, ...MUTANTS];
 
 /** What `rcutorture` tortures when no --variant is given. */

@@ -7,7 +7,23 @@ import { UsageError } from './parse.js';
 import { wrapParser } from './util.js';
 
 export function flavorEntry(f: RcuFlavor) {
-  return { name: f.name, kind: f.kind, description: f.description, provenance: f.provenance, expected: f.expected ?? [] };
+  return {
+    name: f.name, kind: f.kind, description: f.description, provenance: f.provenance, expected: f.expected ?? [],
+    ...(f.base ? { base: f.base } : {}),
+    ...(f.scenario ? { scenario: f.scenario } : {}),
+    ...(f.needsWeakMemory ? { needsWeakMemory: true } : {}),
+  };
+}
+
+/** One flavor in the text listing: a head line, then its description and provenance. */
+function flavorLines(f: RcuFlavor, width: number): string[] {
+  const notes = [
+    f.kind === 'mutant' && f.base ? `mutant of ${f.base}` : f.kind,
+    f.expected?.length ? `expects ${f.expected.join('/')}` : 'expects nothing',
+    ...(f.scenario ? [`scenario ${f.scenario}`] : []),
+    ...(f.needsWeakMemory ? ['needs the sim engine (weak memory)'] : []),
+  ];
+  return [`  ${f.name.padEnd(width)}  ${notes.join(', ')}`, `      ${f.description}`, `      provenance: ${f.provenance}`];
 }
 
 function table(rows: string[][]): string[] {
@@ -31,12 +47,12 @@ export function registerList(program: Command): void {
       }
       const flavors = what === 'variants' ? VARIANTS : what === 'mutants' ? MUTANTS : [...VARIANTS, ...MUTANTS];
       if (o.json) { console.log(JSON.stringify(flavors.map(flavorEntry), null, 2)); return; }
+      const width = Math.max(...flavors.map((f) => f.name.length));
       for (const [title, group] of [['VARIANTS', flavors.filter((f) => f.kind === 'variant')], ['MUTANTS', flavors.filter((f) => f.kind === 'mutant')]] as const) {
         if (group.length === 0) continue;
-        console.log(`${title}`);
-        for (const l of table(group.map((f) => ['  ' + f.name, f.expected?.length ? `expects ${f.expected.join('/')}` : 'expects nothing', f.description]))) console.log(l);
+        console.log(`${title} (${group.length})`);
+        for (const f of group) for (const l of flavorLines(f, width)) console.log(l);
         console.log('');
       }
-      console.log('provenance: `rcutorture list --json`');
     }));
 }

@@ -4,6 +4,12 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../orchestrator.js';
 import { registerRun } from './run-command.js';
 import { registerList } from './list-command.js';
+import { registerMutants } from './mutants-command.js';
+import { registerSoak } from './soak-command.js';
+import { registerMerge } from './merge-command.js';
+import { registerCompare } from './compare-command.js';
+import { registerReport } from './report-command.js';
+import { registerReplay } from './replay-command.js';
 
 const program = new Command()
   .name('rcutorture')
@@ -14,6 +20,12 @@ const program = new Command()
 
 registerRun(program);
 registerList(program);
+registerMutants(program);
+registerSoak(program);
+registerMerge(program);
+registerCompare(program);
+registerReport(program);
+registerReplay(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -6,7 +6,10 @@ export class UsageError extends Error {}
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** "10m", "1h30m", "250ms", "1.5s": one or more number+unit terms; positive. */
+/** Longest duration accepted anywhere: a month of torture is already a lot. */
+export const MAX_DURATION_MS = 30 * UNIT_MS.d;
+
+/** "10m", "1h30m", "250ms", "1.5s": one or more number+unit terms; positive, at most 30d. */
 export function parseDuration(text: string, what = 'duration'): number {
   const t = text.trim();
   const term = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
@@ -23,7 +26,33 @@ export function parseDuration(text: string, what = 'duration'): number {
     throw new UsageError(`bad ${what} "${text}": use a number with a unit (ms, s, m, h, d), or several such as 1h30m`);
   }
   if (!(total > 0)) throw new UsageError(`bad ${what} "${text}": must be greater than zero`);
+  if (total > MAX_DURATION_MS) throw new UsageError(`bad ${what} "${text}": must be at most 30d`);
   return Math.round(total);
+}
+
+/** "a,b,c": a non-empty list of distinct non-empty names. */
+export function parseNameList(text: string, what: string): string[] {
+  const names = text.split(',').map((n) => n.trim());
+  if (text.trim() === '' || names.some((n) => n === '')) {
+    throw new UsageError(`bad ${what} "${text}": use one or more comma-separated names, such as a,b`);
+  }
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new UsageError(`bad ${what} "${text}": "${dup}" is listed twice`);
+  return names;
+}
+
+/** Most shards a soak can be split into. */
+export const MAX_SHARDS = 1000;
+
+/** "i/n" with 1 <= i <= n: this machine's share of a sharded soak. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!(index >= 1 && count >= 1 && index <= count && count <= MAX_SHARDS)) {
+    throw new UsageError(`bad --shard "${text}": use i/n with 1 <= i <= n <= ${MAX_SHARDS}, such as 1/4`);
+  }
+  return { index, count };
 }
 
 export function parseCount(text: string, what: string, min: number, max: number): number {

@@ -3,21 +3,31 @@ import { Command, Option } from 'commander';
 import { DEFAULT_FLAVOR } from '../../lib/rcu/registry.js';
 import type { RunConfig } from '../config.js';
 import { resolveRunConfig } from '../run-config.js';
-import { runTorture, type LineKind } from '../orchestrator.js';
-import { checkResultsRoot } from '../results.js';
+import { runTorture } from '../orchestrator.js';
+import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../results.js';
+import { ConsoleReporter } from '../progress.js';
+import { junitXml } from '../junit.js';
+import { caseResult } from '../summary.js';
 import { UsageError, parseCount, parseDuration, parseSeed } from './parse.js';
-import { installSignalHandlers, wrapParser } from './util.js';
+import { addFaultOptions, faultRequestFromOptions, type FaultCliOptions } from './fault-options.js';
+import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
+import { addSimOptions, simRequestFromOptions, type SimCliOptions } from '../sim/sim-options.js';
 
-export interface RunCliOptions {
+export interface RunCliOptions extends FaultCliOptions, SimCliOptions {
   duration: string; variant: string; readers?: string; fakewriters?: string; seed?: string;
   stallTimeout?: string; statInterval?: string; results: string; json?: boolean; quiet?: boolean;
   counter?: 'wide' | 'narrow'; counterBits?: string; impl?: string; scenario: string; elements?: string;
+  junit?: string;
 }
 
-/** Turns command-line options into a run configuration, or throws a UsageError. */
-export async function runConfigFromOptions(o: RunCliOptions): Promise<RunConfig> {
+/**
+ * Turns command-line options into a run configuration, or throws a UsageError.
+ * `variantGiven` false (--variant left at its default): with --impl, the
+ * module's first flavor is tortured instead of the default variant.
+ */
+export async function runConfigFromOptions(o: RunCliOptions, variantGiven = true): Promise<RunConfig> {
   return resolveRunConfig({
-    variant: o.variant,
+    variant: variantGiven ? o.variant : undefined,
     impl: o.impl,
     scenario: o.scenario,
     durationMs: parseDuration(o.duration, '--duration'),
@@ -29,14 +39,16 @@ export async function runConfigFromOptions(o: RunCliOptions): Promise<RunConfig>
     counterMode: o.counter,
     counterBits: o.counterBits !== undefined ? parseCount(o.counterBits, '--counter-bits', 3, 32) : undefined,
     elements: o.elements !== undefined ? parseCount(o.elements, '--elements', 16, 100_000) : undefined,
+    ...faultRequestFromOptions(o),
+    ...simRequestFromOptions(o),
   });
 }
 
 export function addRunOptions(cmd: Command): Command {
-  return cmd
+  return addSimOptions(addFaultOptions(cmd
     .option('-d, --duration <time>', 'how long to torture (ms, s, m, h; e.g. 90s, 1h30m)', '1m')
-    .option('-v, --variant <name>', 'RCU implementation to torture (see `rcutorture list`)', DEFAULT_FLAVOR)
-    .option('--scenario <name>', 'fault scenario', 'default')
+    .option('-v, --variant <name>', 'RCU implementation to torture (see `rcutorture list`; with --impl, default: the module\'s first flavor)', DEFAULT_FLAVOR)
+    .option('--scenario <name|file>', 'fault scenario: a shipped name (`rcutorture list scenarios`) or a JSON file', 'default')
     .option('--readers <n>', 'reader threads (default: 2 per core, at least 2)')
     .option('--fakewriters <n>', 'extra updater threads (synchronize, call_rcu, drain, ...)')
     .option('--seed <n>', 'seed for every random choice of the harness (default: random, printed)')
@@ -48,21 +60,24 @@ export function addRunOptions(cmd: Command): Command {
     .option('--elements <n>', 'torture element pool size (default 256)')
     .option('--impl <module>', 'load extra flavors from a module (see docs/writing-a-flavor.md)')
     .option('--json', 'print the summary as JSON on stdout (human output goes to stderr)')
-    .option('-q, --quiet', 'print only the verdict line');
+    .option('--junit <file>', 'also write the verdict as JUnit XML (one test case) for CI')
+    .option('-q, --quiet', 'print only the verdict line')));
 }
 
 export function registerRun(program: Command): void {
   addRunOptions(program.command('run', { isDefault: true }).description('torture one RCU implementation (the default command)'))
-    .action(wrapParser(async (o: RunCliOptions) => {
-      const cfg = await runConfigFromOptions(o);
+    .action(wrapParser(async (o: RunCliOptions, cmd: Command) => {
+      const cfg = await runConfigFromOptions(o, cmd.getOptionValueSource('variant') !== 'default');
       checkResultsRoot(o.results);
+      if (o.junit !== undefined) checkOutputFile(o.junit, '--junit');
       const controller = new AbortController();
       installSignalHandlers(controller);
-      const human = o.json ? (l: string) => process.stderr.write(l + '\n') : (l: string) => process.stdout.write(l + '\n');
-      const out = o.quiet ? (l: string, kind: LineKind) => { if (kind === 'verdict') human(l); } : human;
-      const summary = await runTorture(cfg, { resultsRoot: o.results, out, signal: controller.signal });
+      const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
+      const summary = await runTorture(cfg, { resultsRoot: o.results, out: human.line, onTick: human.tick, signal: controller.signal });
+      human.done();
+      if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml([caseResult(summary)]));
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-      process.exitCode = summary.exitCode;
+      await exitWhenFlushed(summary.exitCode);
     }));
 }
 

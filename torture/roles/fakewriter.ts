@@ -6,16 +6,16 @@
  */
 import type { RoleContext } from '../context.js';
 import { CallbackId } from '../callbacks.js';
-import { N, ST, UpdaterOp } from '../shared.js';
+import { ST, UpdaterOp } from '../shared.js';
+import { NodePool } from '../faults/node-pool.js';
+import { betweenUpdates } from '../faults/sleeps.js';
 
 export function runFakewriter(ctx: RoleContext): void {
-  const { p, rcu, random } = ctx;
+  const { rcu, random } = ctx;
   const ff = ctx.task.config.faults.fakewriter;
   const caps = ctx.flavor.caps;
   const perWriter = ctx.task.config.cbNodesPerFakewriter;
-  const firstNode = ctx.task.index * perWriter;
-  const nodes = Array.from({ length: perWriter }, (_, i) => ctx.shared.cbNode(firstNode + i));
-  let cursor = 0;
+  const pool = new NodePool(ctx, ctx.task.index * perWriter, perWriter);
 
   const ops: { weight: number; run: () => void }[] = [
     { weight: ff.weights.synchronize, run: () => { ctx.op(UpdaterOp.Synchronize, () => rcu.synchronize()); ctx.count(ST.SYNCS); } },
@@ -27,35 +27,24 @@ export function runFakewriter(ctx: RoleContext): void {
   const weights = ops.map((o) => o.weight);
   if (!weights.some((w) => w > 0)) weights[0] = 1;
 
-  function freeNode(): number {
-    for (let i = 0; i < nodes.length; i++) {
-      const node = nodes[(cursor + i) % nodes.length];
-      if (p.load(node + N.STATE, 'acquire') === 0) {
-        cursor = (cursor + i + 1) % nodes.length;
-        return node;
-      }
-    }
-    return 0;
-  }
-
   function queueBurst(): void {
     for (let i = 0; i < ff.callBurst; i++) {
-      const node = freeNode();
+      const node = pool.take();
       if (node === 0) { ctx.count(ST.ALLOC_FAIL); return; }
-      p.store(node + N.OWNER, ctx.task.slot);
-      p.store(node + N.STATE, 1);
       ctx.op(UpdaterOp.CallRcu, () => ctx.callbacks.queue(node, CallbackId.FreeNode));
     }
   }
 
   /** drain_call_rcu / rcu_barrier promise: nothing this thread queued earlier is still pending. */
   function checkDrained(what: string): void {
-    const left = nodes.filter((node) => p.load(node + N.STATE, 'acquire') !== 0).length;
+    const left = pool.pending();
     if (left > 0) ctx.fail('drain-violation', `${what} on thread ${ctx.task.slot} returned with ${left} of its earlier callbacks not yet invoked`);
   }
 
   while (ctx.running()) {
     ctx.pause(ff.delayMinMs, ff.delayMaxMs);
+    betweenUpdates(ctx);
     ops[random.weighted(weights)].run();
   }
+  pool.leaveNothingQueued();
 }

@@ -10,6 +10,7 @@ import { CallbackId } from '../callbacks.js';
 import { ElementPool } from '../pipe.js';
 import { Activity, E, ElementState, H, ST, UpdaterOp } from '../shared.js';
 import { pendingCallbacks } from '../watchdog-shared.js';
+import { betweenUpdates } from '../faults/sleeps.js';
 
 export function runWriter(ctx: RoleContext): void {
   const { p, rcu, random } = ctx;
@@ -41,6 +42,7 @@ export function runWriter(ctx: RoleContext): void {
 
   while (ctx.running()) {
     ctx.pause(wf.delayMinMs, wf.delayMaxMs);
+    betweenUpdates(ctx);
     const e = pool.alloc();
     if (e === 0) {
       ctx.count(ST.ALLOC_FAIL);

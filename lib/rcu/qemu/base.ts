@@ -118,7 +118,18 @@ export abstract class QemuRcu implements RcuInstance {
 
   // ---- force notifiers ------------------------------------------------------
 
-  addForceNotifier(cell: number): void {
+  /**
+   * Readers register how they are kicked (QEMU's force_rcu notifier list).
+   * Absent where the flavor never kicks anybody (liburcu's flavors), so that
+   * the harness does not park a reader in a busy loop nobody will break.
+   */
+  readonly addForceNotifier: ((cell: number) => void) | undefined =
+    this.kicksReaders() ? (cell) => this.addNotifierCell(cell) : undefined;
+
+  /** Whether this flavor calls force notifiers at all. */
+  protected kicksReaders(): boolean { return true; }
+
+  private addNotifierCell(cell: number): void {
     const n = this.p.load(this.me + R.NOTIFIER_COUNT);
     if (n >= MAX_NOTIFIERS) throw new Error('too many force notifiers');
     this.p.store(this.me + R.NOTIFIERS + n, cell);
@@ -232,6 +243,11 @@ export abstract class QemuRcu implements RcuInstance {
   callRcu(node: number, fn: number): void {
     this.p.store(node + HEAD_FUNC, fn, 'relaxed');
     this.queue.enqueue(node);
+    this.countAndWake();
+  }
+
+  /** After the enqueue: count the node and wake the call_rcu thread (every time, here). */
+  protected countAndWake(): void {
     this.p.fetchAdd(this.ctl + C.CALL_COUNT, 1);
     this.ready.set();
   }
@@ -253,7 +269,21 @@ export abstract class QemuRcu implements RcuInstance {
 
   // ---- the call_rcu thread ----------------------------------------------------
 
-  protected abstract callRcuThread(): void;
+  /**
+   * The call_rcu thread in its plainest shape (liburcu's, and QEMU's from
+   * qemu-v1 on): wait for callbacks, run a grace period, then serve the
+   * callbacks counted before it. Postings that batch or force differently
+   * override it.
+   */
+  protected callRcuThread(): void {
+    for (;;) {
+      const n = this.awaitCallbacks();
+      this.p.point('call_rcu_thread:after-count');
+      this.synchronize();
+      this.p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
+      this.runCallbacks(n);
+    }
+  }
 
   private runBackground(stop: () => boolean, slot: number): void {
     this.stopRequested = stop;
@@ -288,24 +318,39 @@ export abstract class QemuRcu implements RcuInstance {
     else this.cfg.invoke(fn, node);
   }
 
-  /**
-   * Run `n` callbacks in queue order. A node counted but not yet linked (its
-   * producer is between exchange and link) is waited for on `ev`, which
-   * every call_rcu sets (or, in qemu-v2, only the first of a batch does).
-   */
-  protected runCallbacks(n: number, ev: Event): void {
+  /** Sleep until some callback is counted (every posting from qemu-v1 on); returns the count. */
+  protected awaitCallbacks(): number {
+    for (;;) {
+      this.ready.reset();
+      const n = this.callCount();
+      if (n !== 0) return n;
+      this.idleWait((ms) => this.ready.timedwait(ms));
+    }
+  }
+
+  /** Run `n` callbacks in queue order. */
+  protected runCallbacks(n: number): void {
     for (; n > 0; n--) {
       this.p.point('call_rcu_thread:before-dequeue');
+      const node = this.queue.tryDequeue();
+      this.invoke(node !== 0 ? node : this.awaitLinked());
+    }
+  }
+
+  /**
+   * A node was counted but none is reachable: some producer is between its
+   * exchange of `tail` and its link store. Wait on `ready`, which every
+   * call_rcu sets (in qemu-v2 only the first of a batch does: its hang).
+   */
+  protected awaitLinked(): number {
+    for (;;) {
+      this.ready.reset();
       let node = this.queue.tryDequeue();
-      while (node === 0) {
-        ev.reset();
+      if (node === 0) {
+        this.idleWait((ms) => this.ready.timedwait(ms));
         node = this.queue.tryDequeue();
-        if (node === 0) {
-          this.idleWait((ms) => ev.timedwait(ms));
-          node = this.queue.tryDequeue();
-        }
       }
-      this.invoke(node);
+      if (node !== 0) return node;
     }
   }
 }

@@ -1,0 +1,132 @@
+/**
+ * Planted bugs in qemu-v0 (VARIANTS.md, the mutant table). Each mutant is a
+ * subclass overriding the one method that carries its bug; everything else
+ * is qemu-v0 as shipped.
+ */
+import { QemuV0, qemuV0 } from '../qemu-v0.js';
+import { C, R } from '../qemu/state.js';
+import { mutant } from '../mutant.js';
+
+/** The call_rcu thread skips synchronize_rcu() for its batch. */
+class EarlyCallbacks extends QemuV0 {
+  protected override callRcuThread(): void {
+    for (;;) {
+      const n = this.awaitBatch();
+      this.p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
+      // BUG: no synchronize() here.
+      this.runCallbacks(n);
+    }
+  }
+}
+
+/** Narrow counter, but the single-phase increment of wide ones. */
+class NarrowSinglePhase extends QemuV0 {
+  protected override twoPhase(): boolean { return false; }
+}
+
+/** reset(gp_event) after the scan: a reader's set between scan and reset is lost. */
+class LostWakeup extends QemuV0 {
+  protected override waitForReaders(): void {
+    const p = this.p;
+    for (;;) {
+      this.forEachRegistered((r) => p.store(r + R.WAITING, 1, 'relaxed'));
+      p.fence();
+      const draining = p.load(this.ctl + C.IN_DRAIN, 'relaxed') > 0;
+      const busy = this.scanReaders(draining ? (r) => this.notify(r) : undefined);
+      this.gpEvent.reset(); // BUG: belongs before the scan
+      if (!busy) break;
+      this.unlockedWait(() => this.gpEvent.wait());
+    }
+    this.finishWait();
+  }
+}
+
+/** Force notifiers are never called. */
+class NoForceNotify extends QemuV0 {
+  protected override notify(): void {}
+}
+
+/** read_unlock never checks `waiting`, so it never wakes the updater. */
+class UnlockSkipsWake extends QemuV0 {
+  protected override wakeUpdaterIfWaiting(): void {}
+}
+
+/** rcu_register_thread / rcu_unregister_thread without registry_lock. */
+class RegisterUnlocked extends QemuV0 {
+  override registerThread(slot: number): void {
+    const me = this.record(slot);
+    if (this.p.load(me + R.CTR) !== 0) throw new Error(`rcu_register_thread: slot ${slot} has ctr != 0`);
+    this.me = me;
+    this.p.point('register:in-lock');
+    this.list.insertHead(this.ctl + C.REGISTRY, this.entryOf(me)); // BUG: registry_lock not held
+  }
+
+  override unregisterThread(): void {
+    this.list.remove(this.entryOf(this.me)); // BUG: registry_lock not held
+    this.me = 0;
+  }
+}
+
+/** No full barrier after publishing me.ctr in read_lock. */
+class NoReaderBarrier extends QemuV0 {
+  protected override readerBarrier(): void {}
+}
+
+export const qemuV0EarlyCallbacks = mutant(qemuV0, {
+  bug: 'early-callbacks',
+  description: 'the call_rcu thread skips synchronize_rcu for its batch',
+  expected: ['use-after-reclaim', 'premature-callback'],
+  scenario: 'default',
+  attach: (p, heap, cfg) => new EarlyCallbacks(p, heap, cfg),
+});
+
+export const qemuV0NarrowSinglePhase = mutant(qemuV0, {
+  bug: 'narrow-single-phase',
+  description: 'narrow counter with the single-phase increment: a reader preempted across a wrap looks quiescent',
+  expected: ['use-after-reclaim'],
+  scenario: 'wrap-around',
+  origin: 'the counter overflow that QEMU\'s and liburcu\'s two-phase grace period exists to prevent',
+  attach: (p, heap, cfg) => new NarrowSinglePhase(p, heap, cfg),
+});
+
+export const qemuV0LostWakeup = mutant(qemuV0, {
+  bug: 'lost-wakeup',
+  description: 'reset(gp_event) moved after the scan, so a reader\'s wake-up between scan and reset is lost',
+  expected: ['gp-stall'],
+  scenario: 'preempt-storm',
+  attach: (p, heap, cfg) => new LostWakeup(p, heap, cfg),
+});
+
+export const qemuV0NoForceNotify = mutant(qemuV0, {
+  bug: 'no-force-notify',
+  description: 'force notifiers never called: busy-looping readers hold grace periods forever (QEMU issue 650)',
+  expected: ['gp-stall'],
+  scenario: 'vcpu-busy-loops',
+  origin: 'QEMU issue 650 (drain_call_rcu hangs behind a busy-looping vCPU)',
+  attach: (p, heap, cfg) => new NoForceNotify(p, heap, cfg),
+});
+
+export const qemuV0UnlockSkipsWake = mutant(qemuV0, {
+  bug: 'unlock-skips-wake',
+  description: 'read_unlock never checks waiting, so a sleeping updater is never woken',
+  expected: ['gp-stall'],
+  scenario: 'default',
+  attach: (p, heap, cfg) => new UnlockSkipsWake(p, heap, cfg),
+});
+
+export const qemuV0RegisterUnlocked = mutant(qemuV0, {
+  bug: 'register-unlocked',
+  description: 'register/unregister skip registry_lock and race with wait_for_readers on the registry list',
+  expected: ['use-after-reclaim', 'gp-stall', 'worker-crash'],
+  scenario: 'registration-churn',
+  attach: (p, heap, cfg) => new RegisterUnlocked(p, heap, cfg),
+});
+
+export const qemuV0NoReaderBarrier = mutant(qemuV0, {
+  bug: 'no-reader-barrier',
+  description: 'the full barrier after store(me.ctr) in read_lock removed (visible only under a weak memory model)',
+  expected: ['use-after-reclaim'],
+  scenario: 'default',
+  needsWeakMemory: true,
+  attach: (p, heap, cfg) => new NoReaderBarrier(p, heap, cfg),
+});

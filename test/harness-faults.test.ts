@@ -1,0 +1,59 @@
+/**
+ * The harness survives its own faults and the implementation's: an exception
+ * in a worker is a worker-crash with its stack and the run is still
+ * summarised; a role that stops making progress outside any update-side call
+ * is caught by its heartbeat; an implementation that deadlocks (spinning where
+ * no abort can reach it) gets its stall report and a forced teardown, and the
+ * process exits instead of hanging.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveRunConfig } from '../torture/run-config.js';
+import { runTorture } from '../torture/orchestrator.js';
+import { runCli, scratchDir } from './helpers.js';
+
+const FIXTURES = 'test/fixtures/faulty-flavors.mjs';
+const summaryIn = (stdout: string) => JSON.parse(stdout);
+
+describe.concurrent('harness faults', () => {
+  it('an exception inside readLock: worker-crash with its stack, and a full summary', async () => {
+    const results = scratchDir();
+    const r = await runCli(['--impl', FIXTURES, '--variant', 'fixture-read-lock-throws', '--duration', '20s',
+      '--readers', '2', '--fakewriters', '1', '--results', results, '--json'], { timeoutMs: 60_000 });
+    expect(r.code, r.stderr).toBe(1);
+    const s = summaryIn(r.stdout);
+    expect(s).toMatchObject({ verdict: 'FAILURE', final: true, interrupted: false });
+    expect(s.failures['worker-crash']).toBeGreaterThanOrEqual(1);
+    const crash = s.examples.find((e: { cls: string }) => e.cls === 'worker-crash');
+    expect(crash.message).toContain('reader');
+    expect(crash.message).toContain('fixture: readLock exploded');
+    expect(crash.message).toMatch(/\n\s+at .*readLock/);
+    // The same verdict is on disk.
+    expect(JSON.parse(readFileSync(join(s.resultsDir, 'summary.json'), 'utf8'))).toMatchObject({ verdict: 'FAILURE', final: true });
+  });
+
+  it('synchronize spinning forever outside the Platform: gp-stall report, forced teardown, the process exits', async () => {
+    // Bounded by runCli's kill timer: stall timeout 1 s + 5 s of teardown, plus start-up slack.
+    const r = await runCli(['--impl', FIXTURES, '--variant', 'fixture-synchronize-spins', '--duration', '60s',
+      '--stall-timeout', '1s', '--readers', '1', '--fakewriters', '1', '--results', scratchDir(), '--json'], { timeoutMs: 12_000 });
+    expect(r.signal, 'killed: the process did not exit by itself').toBeNull();
+    expect(r.code, r.stderr).toBe(1);
+    const s = summaryIn(r.stdout);
+    expect(s.failures['gp-stall']).toBeGreaterThanOrEqual(1);
+    expect(s.stalls[0]).toMatchObject({ kind: 'gp-stall', waiter: { op: 'synchronize' } });
+    expect(r.stderr).toContain('!!! gp-stall');
+  });
+
+  it('a role that stops making progress outside any update-side call is reported by its heartbeat', async () => {
+    const cfg = await resolveRunConfig({ variant: 'qemu-v0', durationMs: 30_000, readers: 1, fakewriters: 1, stallTimeoutMs: 1000, seed: 1 });
+    // The writer's pause between versions lasts the whole run: it sleeps in harness code, not in RCU.
+    cfg.faults = { ...cfg.faults, writer: { ...cfg.faults.writer, delayMinMs: 600_000, delayMaxMs: 600_000 } };
+    const s = await runTorture(cfg, { resultsRoot: null });
+    expect(s.verdict).toBe('FAILURE');
+    expect(s.failures['worker-crash']).toBe(1);
+    expect(s.failures['gp-stall']).toBe(0);
+    const hung = s.examples.find((e) => e.cls === 'worker-crash');
+    expect(hung?.message).toMatch(/^writer \(thread \d+\) hung: no heartbeat/);
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * `rcutorture compare` end to end (a short A/A comparison writes its table
+ * and its three files), `rcutorture report` rebuilding the HTML for a
+ * comparison and for a run, the HTML being self-contained, and bad input.
+ */
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli, scratchDir } from './helpers.js';
+import { LatencyRecorder } from '../torture/latency.js';
+import { percentileCurve } from '../torture/compare/curves.js';
+import { lineChart } from '../torture/compare/svg.js';
+
+/** Self-contained: nothing fetched, nothing run. The SVG namespace is a name, not a fetch. */
+function expectSelfContained(html: string): void {
+  expect(html).not.toMatch(/<script|<link|<img|<iframe|\ssrc=|\shref=|@import|url\(/i);
+  expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
+}
+
+describe('charts', () => {
+  it('reads a percentile curve off a histogram: starts at the minimum, ends at the maximum', () => {
+    const rec = new LatencyRecorder();
+    for (let ms = 1; ms <= 100; ms++) rec.recordMs('drain', ms);
+    const { points, count } = percentileCurve(rec.export().drain);
+    expect(count).toBe(100);
+    expect(points[0][1]).toBeCloseTo(1, 1);
+    expect(points.at(-1)![1]).toBeCloseTo(100, 0);
+    expect(points.at(-1)![0]).toBeCloseTo(2, 5); // log10(100 samples): the p99 column
+  });
+
+  it('draws a chart without data as a labelled empty box instead of failing', () => {
+    const svg = lineChart({ title: 'empty', series: [{ name: 'x', color: '#000', points: [] }], x: { label: 'x', scale: 'linear' }, y: { label: 'y', scale: 'log' } });
+    expect(svg).toMatch(/^<svg[^>]*>.*no data.*<\/svg>$/s);
+  });
+});
+
+describe('rcutorture compare and report', () => {
+  it('compares qemu-v0 with itself: one line per trial, the table, compare.json/md and a self-contained report.html; report rebuilds it', async () => {
+    const results = scratchDir();
+    const r = await runCli(['compare', '--variants', 'qemu-v0,qemu-v0', '--duration', '2s', '--trials', '1', '--seed', '5', '--results', results]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\[1\/2\] trial 1\/1 qemu-v0 seed 5: SUCCESS/m);
+    expect(r.stdout).toMatch(/^\[2\/2\] trial 1\/1 qemu-v0#2 seed 5: SUCCESS/m);
+    expect(r.stdout).toMatch(/^metric +qemu-v0 +qemu-v0#2 +qemu-v0#2\/qemu-v0$/m);
+    expect(r.stdout).toMatch(/^reads\/s per reader /m);
+
+    const [folder] = readdirSync(results);
+    expect(folder).toMatch(/^compare-\d{8}-\d{6}$/);
+    const dir = join(results, folder);
+    const c = JSON.parse(readFileSync(join(dir, 'compare.json'), 'utf8'));
+    expect(c.kind).toBe('compare');
+    expect(c.interrupted).toBe(false);
+    expect(c.seeds).toEqual([5]);
+    expect(c.trials.map((t: { column: number; seed: number }) => [t.column, t.seed])).toEqual([[0, 5], [1, 5]]);
+    expect(c.variants.map((v: { label: string }) => v.label)).toEqual(['qemu-v0', 'qemu-v0#2']);
+    expect(c.variants[0].metrics.readsPerSecPerReader.median).toBeGreaterThan(0);
+    expect(c.variants[1].ratios.readsPerSecPerReader.ratio).toBeGreaterThan(0);
+    expect(c.machine.cores).toBeGreaterThan(0);
+
+    // Each trial left its own run folder, with the timeline and the callback backlog.
+    const runs = readdirSync(join(dir, 'runs'));
+    expect(runs).toHaveLength(2);
+    const s = JSON.parse(readFileSync(join(dir, 'runs', runs[0], 'summary.json'), 'utf8'));
+    expect(s.timeline.samples.length).toBeGreaterThanOrEqual(1);
+    expect(s.timeline.samples[0].reads).toBeGreaterThan(0);
+    expect(s.runPhase.ms).toBeGreaterThanOrEqual(2000);
+    expect(s.maxCallbacksPending).toBeGreaterThanOrEqual(s.counters.callbacksPending);
+
+    const md = readFileSync(join(dir, 'compare.md'), 'utf8');
+    expect(md).toContain('```\nrcutorture compare --variants qemu-v0,qemu-v0 --duration 2s --trials 1 --seed 5 --results ');
+    expect(md).toMatch(/^- machine: .+ cores, .+ GiB, node v\d+/m);
+    expect(md).toMatch(/^\| metric \| qemu-v0 \| qemu-v0#2 \| qemu-v0#2\/qemu-v0 \|$/m);
+
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expectSelfContained(html);
+    expect((html.match(/<svg /g) ?? []).length).toBeGreaterThanOrEqual(4); // latency per op + throughput
+    expect(html).toContain('Throughput over time');
+
+    rmSync(join(dir, 'report.html'));
+    const rep = await runCli(['report', dir]);
+    expect(rep.code, rep.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toBe(html);
+
+    const runRep = await runCli(['report', join(dir, 'runs', runs[0])]);
+    expect(runRep.code, runRep.stderr).toBe(0);
+    const runHtml = readFileSync(join(dir, 'runs', runs[0], 'report.html'), 'utf8');
+    expectSelfContained(runHtml);
+    expect(runHtml).toContain('qemu-v0 on default: SUCCESS');
+    expect((runHtml.match(/<svg /g) ?? []).length).toBe(4);
+  });
+
+  it('refuses bad input with one line and exit 2, writing nothing', async () => {
+    const results = join(scratchDir(), 'out');
+    const cases: [string[], RegExp][] = [
+      [['compare', '--variants', 'qemu-v0'], /bad --variants "qemu-v0": give two or more/],
+      [['compare', '--variants', 'qemu-v0,nosuch-variant'], /unknown variant "nosuch-variant"/],
+      [['compare', '--variants', 'qemu-v0,qemu-v0', '--trials', '0'], /bad --trials "0"/],
+      [['compare', '--variants', 'qemu-v0,qemu-v0', '--scenario', 'nosuch'], /unknown scenario "nosuch"/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await runCli([...args, '--results', results]);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr).toMatch(message);
+    }
+    expect(existsSync(results)).toBe(false);
+
+    const empty = join(scratchDir(), 'empty');
+    mkdirSync(empty);
+    const r = await runCli(['report', empty]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/holds neither compare\.json .* nor summary\.json/);
+    expect(readdirSync(empty)).toEqual([]);
+  });
+});

@@ -1,0 +1,114 @@
+/**
+ * Signals and kills: SIGINT/SIGTERM stop a run, leave summary.json with
+ * interrupted: true and verdict INTERRUPTED, and exit 130/143, also when the
+ * workers are stuck in the implementation; a second signal exits at once;
+ * after kill -9 the run folder still says what happened.
+ *
+ * "Within 3 s" is the promise; the tests give the process 3 s plus a second
+ * of slack for a loaded machine before they kill it and fail, so a hang or a
+ * slow teardown fails here and the exact time goes in the benchmark notes.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CLI, ROOT, scratchDir } from './helpers.js';
+
+const EXIT_BOUND_MS = 4000;
+
+interface Live {
+  child: ChildProcess;
+  /** Resolves with the run folder once the header names it. */
+  folder: Promise<string>;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  output: () => string;
+}
+
+function start(args: string[]): Live {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+  let out = '';
+  let found: (dir: string) => void = () => {};
+  const folder = new Promise<string>((r) => (found = r));
+  const onData = (d: Buffer) => {
+    out += d;
+    const m = /results: (\S+)/.exec(out);
+    if (m) found(m[1]);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.on('close', (code, signal) => r({ code, signal })));
+  return { child, folder, exited, output: () => out };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Sends `sig` and waits for the exit, killing the process if it outlives the bound. */
+async function signalAndWait(live: Live, sig: NodeJS.Signals, bound = EXIT_BOUND_MS) {
+  live.child.kill(sig);
+  const killer = setTimeout(() => live.child.kill('SIGKILL'), bound);
+  const r = await live.exited;
+  clearTimeout(killer);
+  return r;
+}
+
+const summaryOf = (folder: string) => JSON.parse(readFileSync(join(folder, 'summary.json'), 'utf8'));
+const runArgs = (...more: string[]) => ['--duration', '60s', '--readers', '2', '--fakewriters', '1', '--results', scratchDir(), ...more];
+
+describe.concurrent('signals', () => {
+  it('SIGINT three seconds into a run: exit 130, summary.json interrupted and INTERRUPTED', async () => {
+    const live = start(runArgs());
+    const folder = await live.folder;
+    await sleep(3000);
+    const r = await signalAndWait(live, 'SIGINT');
+    expect(r.code, live.output()).toBe(130);
+    const s = summaryOf(folder);
+    expect(s).toMatchObject({ interrupted: true, verdict: 'INTERRUPTED', signal: 'SIGINT', final: true, exitCode: 130 });
+    expect(live.output()).toContain('rcutorture: qemu-v0 default INTERRUPTED');
+  });
+
+  it('SIGTERM: exit 143, summary.json says SIGTERM', async () => {
+    const live = start(runArgs());
+    const folder = await live.folder;
+    await sleep(1000);
+    const r = await signalAndWait(live, 'SIGTERM');
+    expect(r.code, live.output()).toBe(143);
+    expect(summaryOf(folder)).toMatchObject({ interrupted: true, verdict: 'INTERRUPTED', signal: 'SIGTERM', exitCode: 143 });
+  });
+
+  it('SIGINT while every updater spins inside synchronize, beyond the reach of the abort cell', async () => {
+    // The fixture's synchronize spins in plain JavaScript after a few calls; the stall timeout is far away.
+    const live = start(runArgs('--impl', 'test/fixtures/faulty-flavors.mjs', '--variant', 'fixture-synchronize-spins', '--stall-timeout', '5m'));
+    const folder = await live.folder;
+    await sleep(2000);
+    const r = await signalAndWait(live, 'SIGINT');
+    expect(r.code, live.output()).toBe(130);
+    expect(summaryOf(folder)).toMatchObject({ interrupted: true });
+  });
+
+  it('a second signal exits at once, before the orderly end', async () => {
+    // Updaters stuck in synchronize make the orderly end take its full teardown waits (most of a second).
+    const live = start(runArgs('--impl', 'test/fixtures/faulty-flavors.mjs', '--variant', 'fixture-synchronize-spins', '--stall-timeout', '5m'));
+    const folder = await live.folder;
+    await sleep(1000);
+    live.child.kill('SIGINT');
+    while (!/SIGINT: stopping/.test(live.output())) await sleep(10);
+    const r = await signalAndWait(live, 'SIGINT');
+    expect(r.code).toBe(130);
+    // The summary written while the run went on is still there and says it did not finish.
+    expect(summaryOf(folder)).toMatchObject({ interrupted: true, verdict: 'INTERRUPTED', final: false });
+  });
+
+  it('kill -9: the folder still holds a readable summary.json (not final) and the log so far', async () => {
+    const live = start(runArgs('--stat-interval', '1s'));
+    const folder = await live.folder;
+    while (!/Reader Pipe:/.test(live.output())) await sleep(100);
+    const r = await signalAndWait(live, 'SIGKILL');
+    expect(r.signal).toBe('SIGKILL');
+    expect(existsSync(folder)).toBe(true);
+    const s = summaryOf(folder);
+    expect(s).toMatchObject({ final: false, interrupted: true, verdict: 'INTERRUPTED', variant: 'qemu-v0' });
+    const log = readFileSync(join(folder, 'log.txt'), 'utf8');
+    expect(log).toContain('rcutorture');
+    expect(log).toContain('Reader Pipe:');
+  });
+});

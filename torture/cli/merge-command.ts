@@ -1,0 +1,48 @@
+/**
+ * `rcutorture merge <dirs...>`: the shards of a soak (their folders, or any
+ * folder holding them, as CI artifact downloads lay them out) combined into
+ * one soak.json and one JUnit file, with every case of the matrix accounted for.
+ */
+import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkOutputFile, checkResultsRoot, writeFileAtomic, writeJsonAtomic } from '../results.js';
+import { junitXml } from '../junit.js';
+import { ConsoleReporter } from '../progress.js';
+import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine } from '../soak.js';
+import { UsageError } from './parse.js';
+import { exitWhenFlushed, wrapParser } from './util.js';
+
+interface MergeCliOptions { junit?: string; out?: string; json?: boolean; quiet?: boolean }
+
+export function registerMerge(program: Command): void {
+  program.command('merge <dirs...>')
+    .description('combine the soak.json of soak shards into one summary and one JUnit file')
+    .option('--junit <file>', 'write the merged cases as JUnit XML')
+    .option('--out <dir>', 'write the merged soak.json and junit.xml into this folder')
+    .option('--json', 'print the merged soak.json on stdout')
+    .option('-q, --quiet', 'print only the verdict line')
+    .action(wrapParser(async (dirs: string[], o: MergeCliOptions) => {
+      const files: string[] = [];
+      for (const d of dirs) {
+        if (!existsSync(d) || !statSync(d).isDirectory()) throw new UsageError(`bad merge input "${d}": not a directory; give soak folders`);
+        const found = findSoakSummaries(d);
+        if (found.length === 0) throw new UsageError(`bad merge input "${d}": no soak.json in or under it; give the folders \`rcutorture soak\` wrote`);
+        for (const f of found) if (!files.includes(f)) files.push(f);
+      }
+      const inputs = files.map((file) => ({ file, summary: readSoakSummary(file) }));
+      if (o.out !== undefined) checkResultsRoot(o.out, '--out');
+      if (o.junit !== undefined) checkOutputFile(o.junit, '--junit');
+      const merged = mergeSoaks(inputs, o.out);
+      const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
+      for (const c of merged.cases) human.line(caseLine(c, merged.planned.length), 'stats');
+      human.line(soakVerdictLine(merged), 'verdict');
+      if (o.out !== undefined) {
+        writeJsonAtomic(join(o.out, 'soak.json'), merged);
+        writeFileAtomic(join(o.out, 'junit.xml'), junitXml(merged.cases, 'rcutorture soak'));
+      }
+      if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml(merged.cases, 'rcutorture soak'));
+      if (o.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
+      await exitWhenFlushed(merged.exitCode);
+    }));
+}

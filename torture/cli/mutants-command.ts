@@ -1,0 +1,62 @@
+/** `rcutorture mutants`: the kill matrix (every planted bug on the scenario that targets it). */
+import { Command, Option } from 'commander';
+import { MUTANTS, VARIANTS } from '../../lib/rcu/registry.js';
+import { runKillMatrix, type Engine } from '../kill-matrix.js';
+import { formatKillMatrixTable } from '../kill-matrix-report.js';
+import { checkResultsRoot } from '../results.js';
+import { freshSeed } from '../random.js';
+import { loadScenario } from '../scenarios.js';
+import { EXIT } from '../summary.js';
+import { parseCount, parseDuration, parseSeed, unknownName } from './parse.js';
+import { installSignalHandlers, wrapParser } from './util.js';
+
+interface MutantsCliOptions {
+  budget: string; seeds: string; seed?: string; engine: Engine; results: string;
+  scenario?: string; stallTimeout?: string; only?: string; json?: boolean;
+}
+
+export function registerMutants(program: Command): void {
+  program.command('mutants')
+    .description('kill matrix: run every mutant (and every variant with a known bug) on its targeted scenario until detected or the budget is spent')
+    .option('--budget <time>', 'run time each mutant gets per seed', '60s')
+    .option('--seeds <n>', 'attempts per mutant, each with its own seed', '3')
+    .option('--seed <n>', 'first seed (the others follow it; default random, printed)')
+    .addOption(new Option('--engine <name>', 'execution engine').choices(['threads', 'sim']).default('threads'))
+    .option('--results <dir>', 'where the matrix folder goes', 'results')
+    .option('--scenario <name>', 'run every mutant on this scenario instead of its own')
+    .option('--stall-timeout <time>', 'override the scenarios\' stall timeout')
+    .option('--only <names>', 'comma-separated mutants to run (default: all)')
+    .option('--json', 'print the matrix as JSON on stdout (the table goes to stderr)')
+    .action(wrapParser(async (o: MutantsCliOptions) => {
+      const budgetMs = parseDuration(o.budget, '--budget');
+      const count = parseCount(o.seeds, '--seeds', 1, 100);
+      const first = o.seed !== undefined ? parseSeed(o.seed) : freshSeed();
+      const seeds = Array.from({ length: count }, (_, i) => (first + i) >>> 0);
+      const stallTimeoutMs = o.stallTimeout !== undefined ? parseDuration(o.stallTimeout, '--stall-timeout') : undefined;
+      // Every planted bug, then the real ones: variants that declare what the suite must find.
+      const targets = [...MUTANTS, ...VARIANTS.filter((v) => v.expected?.length)];
+      const mutants = o.only === undefined ? targets : o.only.split(',').map((n) => n.trim()).map((n) => {
+        const m = targets.find((x) => x.name === n);
+        if (!m) throw unknownName('mutant', n, targets.map((x) => x.name));
+        return m;
+      });
+      // Every scenario must resolve before anything runs or is written.
+      for (const s of new Set(mutants.map((m) => o.scenario ?? m.scenario ?? 'default'))) loadScenario(s);
+      checkResultsRoot(o.results);
+
+      const controller = new AbortController();
+      installSignalHandlers(controller);
+      const human = o.json ? (l: string) => process.stderr.write(l + '\n') : (l: string) => process.stdout.write(l + '\n');
+      const matrix = await runKillMatrix({
+        mutants, budgetMs, seeds, engine: o.engine, scenario: o.scenario, stallTimeoutMs,
+        resultsRoot: o.results, out: human, signal: controller.signal,
+      });
+      human('');
+      for (const l of formatKillMatrixTable(matrix)) human(l);
+      if (o.json) process.stdout.write(JSON.stringify(matrix, null, 2) + '\n');
+      const sig = String(controller.signal.reason ?? '');
+      process.exitCode = matrix.verdict === 'SUCCESS' ? EXIT.success
+        : matrix.verdict === 'FAILURE' ? EXIT.failure
+        : sig === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    }));
+}

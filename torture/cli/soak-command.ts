@@ -1,0 +1,101 @@
+/**
+ * `rcutorture soak`: this machine's share of a variant x scenario x seed
+ * matrix (torture/soak.ts). Everything is validated, every case's
+ * configuration resolved, before the soak folder is made.
+ */
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { DEFAULT_FLAVOR } from '../../lib/rcu/registry.js';
+import { resolveRunConfig } from '../run-config.js';
+import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../results.js';
+import { ConsoleReporter } from '../progress.js';
+import { junitXml } from '../junit.js';
+import { caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../soak.js';
+import { UsageError, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from './parse.js';
+import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
+
+interface SoakCliOptions {
+  variants: string; scenarios: string; durationEach: string; seeds: string; shard: string; seedBase: string;
+  readers?: string; fakewriters?: string; stallTimeout?: string; statInterval?: string; impl?: string;
+  results: string; junit?: string; json?: boolean; quiet?: boolean; list?: boolean;
+}
+
+/** A soak of more cases than this is a typo, not a plan. */
+const MAX_CASES = 100_000;
+
+async function planFromOptions(o: SoakCliOptions): Promise<SoakPlan> {
+  const matrix: SoakMatrix = {
+    variants: parseNameList(o.variants, '--variants'),
+    scenarios: parseNameList(o.scenarios, '--scenarios'),
+    seeds: parseCount(o.seeds, '--seeds', 1, 10_000),
+    seedBase: parseSeed(o.seedBase),
+    durationEachMs: parseDuration(o.durationEach, '--duration-each'),
+  };
+  if (matrixSize(matrix) > MAX_CASES) {
+    throw new UsageError(`bad soak matrix: ${matrixSize(matrix)} cases (variants x scenarios x seeds); at most ${MAX_CASES}`);
+  }
+  const shard = parseShard(o.shard);
+  const common = {
+    impl: o.impl,
+    durationMs: matrix.durationEachMs,
+    readers: o.readers !== undefined ? parseCount(o.readers, '--readers', 1, 64) : undefined,
+    fakewriters: o.fakewriters !== undefined ? parseCount(o.fakewriters, '--fakewriters', 0, 32) : undefined,
+    stallTimeoutMs: o.stallTimeout !== undefined ? parseDuration(o.stallTimeout, '--stall-timeout') : undefined,
+    statIntervalMs: o.statInterval !== undefined ? parseDuration(o.statInterval, '--stat-interval') : undefined,
+  };
+  // Every variant and scenario is checked, not only this shard's: shards must fail alike on a typo.
+  for (const variant of matrix.variants) {
+    for (const scenario of matrix.scenarios) await resolveRunConfig({ ...common, variant, scenario, seed: 0 });
+  }
+  const runs = [];
+  for (const c of shardCases(planMatrix(matrix), shard)) {
+    runs.push({ c, cfg: await resolveRunConfig({ ...common, variant: c.variant, scenario: c.scenario, seed: c.seed }) });
+  }
+  return { matrix, shard, runs };
+}
+
+export function registerSoak(program: Command): void {
+  program.command('soak')
+    .description('run a share (--shard i/n) of a variant x scenario x seed matrix, for CI soak tests')
+    .option('--variants <list>', 'comma-separated variants', DEFAULT_FLAVOR)
+    .option('--scenarios <list>', 'comma-separated scenarios', 'default')
+    .option('--duration-each <time>', 'how long each case runs', '1m')
+    .option('--seeds <n>', 'seeds per variant x scenario', '1')
+    .option('--shard <i/n>', 'run only cases k with k mod n = i-1 (spread a soak over n machines)', '1/1')
+    .option('--seed-base <n>', 'the seeds derive from this; every shard must be given the same', '1')
+    .option('--readers <n>', 'reader threads per run')
+    .option('--fakewriters <n>', 'fakewriter threads per run')
+    .option('--stall-timeout <time>', 'stall timeout per run')
+    .option('--stat-interval <time>', 'statistics every so often')
+    .option('--impl <module>', 'load extra flavors from a module')
+    .option('--results <dir>', 'where the soak folder goes', 'results')
+    .option('--junit <file>', 'also write the cases as JUnit XML here (the soak folder always has junit.xml)')
+    .option('--json', 'print soak.json on stdout (human output goes to stderr)')
+    .option('--list', 'print this shard\'s cases and exit, running nothing')
+    .option('-q, --quiet', 'print only the case and verdict lines')
+    .action(wrapParser(async (o: SoakCliOptions) => {
+      const plan = await planFromOptions(o);
+      if (o.list) {
+        for (const { c } of plan.runs) console.log(`${c.k}\t${c.variant}\t${c.scenario}\t${c.seed}`);
+        return;
+      }
+      checkResultsRoot(o.results);
+      if (o.junit !== undefined) checkOutputFile(o.junit, '--junit');
+      const controller = new AbortController();
+      installSignalHandlers(controller);
+      const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
+      const dir = join(o.results, soakFolderName(plan.shard));
+      human.line(`rcutorture soak: ${plan.runs.length} of ${matrixSize(plan.matrix)} cases (shard ${plan.shard.index}/${plan.shard.count}, ` +
+        `seed base ${plan.matrix.seedBase}), ${plan.matrix.durationEachMs / 1000}s each; results in ${dir}`, 'verdict');
+      const summary = await runSoak(plan, {
+        // Each case's own verdict line gives way to the case line, which adds the case number and seed.
+        dir, out: (l, kind) => { if (kind !== 'verdict') human.line(l, kind); }, onTick: human.tick, signal: controller.signal,
+        afterRun: () => human.done(),
+        onCase: (c) => human.line(caseLine(c, plan.runs.length), 'verdict'),
+      });
+      if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml(summary.cases, 'rcutorture soak'));
+      human.line(soakVerdictLine(summary), 'verdict');
+      if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
+      await exitWhenFlushed(summary.exitCode);
+    }));
+}

@@ -1,0 +1,43 @@
+/** Number formatting shared by the terminal table, the Markdown and the HTML. */
+import type { MedianEstimate, RatioEstimate } from './stats.js';
+
+/** Three significant digits, SI suffixes for large values, no exponent notation. */
+export function num(x: number): string {
+  if (!Number.isFinite(x)) return '—';
+  const a = Math.abs(x);
+  if (a >= 1e9) return `${(x / 1e9).toPrecision(3)}G`;
+  if (a >= 1e6) return `${(x / 1e6).toPrecision(3)}M`;
+  if (a >= 1e4) return `${(x / 1e3).toPrecision(3)}k`;
+  if (a >= 100 || Number.isInteger(x)) return String(Math.round(x));
+  if (a === 0) return '0';
+  if (a < 0.001) return x.toExponential(1);
+  return String(Number(x.toPrecision(3)));
+}
+
+/** "median [lo, hi]", or just the value when the interval is a single point. */
+export function medianCell(e: MedianEstimate | null | undefined): string {
+  if (!e) return '—';
+  if (e.lo === e.hi && e.lo === e.median) return num(e.median);
+  return `${num(e.median)} [${num(e.lo)}, ${num(e.hi)}]`;
+}
+
+export function ratioText(r: RatioEstimate): string {
+  return r.lo === r.hi && r.lo === r.ratio ? `×${r.ratio.toFixed(2)}` : `×${r.ratio.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]`;
+}
+
+/** The significance marker: * when the interval excludes 1, (ns) when it contains it. */
+export function significanceMark(r: RatioEstimate): string {
+  return r.significance === 'ns' ? '(ns)' : '*';
+}
+
+export function ratioCell(r: RatioEstimate | null | undefined): string {
+  return r ? `${ratioText(r)} ${significanceMark(r)}` : '—';
+}
+
+export function percent(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+
+export function bytesGiB(b: number): string {
+  return `${(b / 2 ** 30).toFixed(1)} GiB`;
+}

@@ -1,0 +1,90 @@
+/**
+ * What a comparison measures, and how each figure is read off one run's
+ * summary. A metric a variant cannot have (no drain op, say) is null for it,
+ * not zero, so it never enters a median or a ratio.
+ */
+import { FAILURE_CLASSES } from '../../lib/rcu/flavor.js';
+import type { Summary } from '../summary.js';
+
+export interface MetricDef {
+  key: string;
+  label: string;
+  unit: string;
+  /** Which way is better, for the reader of a table (not used by the statistics). */
+  better: 'higher' | 'lower';
+  /** Counts of bad events: shown even when zero, but not worth a ratio when the baseline is zero. */
+  group: 'throughput' | 'latency' | 'grace periods' | 'callbacks' | 'failures';
+}
+
+/** Latency operations reported, with the names they have in summary.latency. */
+export const LATENCY_OPS = [
+  { op: 'synchronize', label: 'synchronize' },
+  { op: 'drain', label: 'drain' },
+  { op: 'callback', label: 'call_rcu→callback' },
+] as const;
+export const PERCENTILES = ['p50', 'p90', 'p99', 'max'] as const;
+
+export const METRICS: MetricDef[] = [
+  { key: 'readsPerSecPerReader', label: 'reads/s per reader', unit: '/s', better: 'higher', group: 'throughput' },
+  ...LATENCY_OPS.flatMap(({ op, label }) => PERCENTILES.map((p): MetricDef => (
+    { key: `${op}.${p}`, label: `${label} ${p}`, unit: 'ms', better: 'lower', group: 'latency' }))),
+  { key: 'gracePeriodsPerSec', label: 'grace periods/s', unit: '/s', better: 'higher', group: 'grace periods' },
+  { key: 'forcedGracePeriods', label: 'forced grace periods', unit: '', better: 'lower', group: 'grace periods' },
+  { key: 'kicks', label: 'kicks', unit: '', better: 'lower', group: 'grace periods' },
+  { key: 'maxCallbacksPending', label: 'max pending callbacks', unit: '', better: 'lower', group: 'callbacks' },
+  { key: 'stalls', label: 'stalls', unit: '', better: 'lower', group: 'failures' },
+  ...FAILURE_CLASSES.map((c): MetricDef => ({ key: `failures.${c}`, label: `failures: ${c}`, unit: '', better: 'lower', group: 'failures' })),
+];
+
+export function metricDef(key: string): MetricDef {
+  const d = METRICS.find((m) => m.key === key);
+  if (!d) throw new Error(`unknown metric ${key}`);
+  return d;
+}
+
+/** One run's figures, metric key -> value (null where the variant has no such thing). */
+export type TrialMetrics = Record<string, number | null>;
+
+/**
+ * Grace periods per second in the steady part of the run phase: from the
+ * first timeline sample (the first second holds the workers' start-up) to the
+ * end of the run phase. Falls back to the whole run phase, then the whole run.
+ */
+function gracePeriodRate(s: Summary): number {
+  const end = s.runPhase;
+  if (end && end.ms > 0) {
+    const first = s.timeline?.samples.find((x) => x.atMs < end.ms - 500);
+    if (first) return (end.counters.gracePeriods - first.gracePeriods) / ((end.ms - first.atMs) / 1000);
+    return end.counters.gracePeriods / (end.ms / 1000);
+  }
+  return s.counters.gracePeriods / (Math.max(1, s.config?.durationMs ?? s.durationMs) / 1000);
+}
+
+/**
+ * Read-side critical sections per second per reader thread: reads over the
+ * time readers spent in their loop (readerSeconds), which leaves out thread
+ * start-up; without it, over the run phase and the reader count.
+ */
+function readRate(s: Summary): number {
+  if (s.counters.readerSeconds > 0) return s.counters.reads / s.counters.readerSeconds;
+  const readers = Math.max(1, s.threads?.readers ?? s.config?.readers ?? 1);
+  const { ms, counters } = s.runPhase ?? { ms: s.config?.durationMs ?? s.durationMs, counters: s.counters };
+  return counters.reads / (Math.max(1, ms) / 1000) / readers;
+}
+
+export function metricsOf(s: Summary): TrialMetrics {
+  const m: TrialMetrics = {};
+  m.readsPerSecPerReader = readRate(s);
+  for (const { op } of LATENCY_OPS) {
+    const l = s.latency?.[op];
+    for (const p of PERCENTILES) m[`${op}.${p}`] = l && l.count > 0 ? l[p] : null;
+  }
+  m.gracePeriodsPerSec = gracePeriodRate(s);
+  // Flavor counters exist only where the flavor reports them.
+  m.forcedGracePeriods = typeof s.counters.forcedGracePeriods === 'number' ? s.counters.forcedGracePeriods : null;
+  m.kicks = typeof s.counters.kicks === 'number' ? s.counters.kicks : null;
+  m.maxCallbacksPending = s.maxCallbacksPending ?? null;
+  m.stalls = s.stalls.length;
+  for (const c of FAILURE_CLASSES) m[`failures.${c}`] = s.failures[c] ?? 0;
+  return m;
+}

@@ -1,0 +1,52 @@
+/**
+ * Registration churn: a thread that registers, runs a few checked read-side
+ * sections, unregisters, and does it again. Each churner has a slot of its
+ * own, so the flavor's per-slot reader state is reused by every
+ * registration of the same churner and never shared between threads.
+ *
+ * With `fresh`, every cycle attaches a new flavor instance, as a new
+ * short-lived thread would (rcutorture's read-exit): nothing thread-local
+ * survives from one registration to the next.
+ */
+import type { RcuInstance } from '../../lib/rcu/flavor.js';
+import { heapView } from '../../lib/shm/layout.js';
+import type { RoleContext } from '../context.js';
+import { readSection } from '../roles/reader.js';
+import { Activity, FLAVOR_PREFIX } from '../shared.js';
+import { faultStat } from './coverage.js';
+import { holdWhilePaused } from './stutter.js';
+
+/** What a new thread would get: the flavor attached afresh in this slot. */
+function freshInstance(ctx: RoleContext): RcuInstance {
+  const { task } = ctx;
+  return ctx.flavor.attach(ctx.p, heapView(task.plan, FLAVOR_PREFIX), {
+    maxThreads: task.threads.total,
+    counterMode: task.config.counterMode,
+    counterBits: task.config.counterBits,
+    slot: task.slot,
+    invoke: (fn, node) => ctx.callbacks.invoke(fn, node),
+  });
+}
+
+export function runChurner(ctx: RoleContext): void {
+  const { p, random } = ctx;
+  const ch = ctx.task.config.faults.churn!;
+  const REGISTRATIONS = faultStat('registrations');
+  try {
+    while (ctx.running()) {
+      holdWhilePaused(ctx, null);
+      const rcu = ch.fresh ? freshInstance(ctx) : ctx.rcu;
+      rcu.registerThread(ctx.task.slot);
+      ctx.count(REGISTRATIONS);
+      const sections = ch.minSections + random.below(ch.maxSections - ch.minSections + 1);
+      for (let i = 0; i < sections; i++) {
+        readSection(ctx, rcu, 0, null);
+        rcu.quiescentState?.();
+      }
+      rcu.unregisterThread();
+      if (ch.pauseMs > 0) ctx.pause(0, ch.pauseMs);
+    }
+  } finally {
+    ctx.setActivity(Activity.Exited);
+  }
+}

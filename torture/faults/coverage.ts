@@ -1,0 +1,33 @@
+/**
+ * Fault coverage: how often each injected fault fired, counted per thread in
+ * the statistics block (ST.FAULT_BASE) and summed by the main thread, so a
+ * user can see that a soak really exercised what its scenario asked for.
+ */
+import { ST, type SharedRun } from '../shared.js';
+
+/** Counter names, in ST.FAULT_BASE order (at most 16). */
+export const FAULT_COUNTERS = [
+  'shortDelays', 'longDelays', 'yields', 'nestedSections', 'sectionSleeps', 'outsideSleeps',
+  'busyLoops', 'busyTimeouts', 'slowCallbacks', 'updaterSleeps', 'floodPosted', 'floodThrottled',
+  'registrations', 'stutterPauses',
+] as const;
+export type FaultCounter = (typeof FAULT_COUNTERS)[number];
+
+/** Statistic index of a fault counter, for RoleContext.count. */
+export function faultStat(name: FaultCounter): number {
+  return ST.FAULT_BASE + FAULT_COUNTERS.indexOf(name);
+}
+
+/** Every fault counter summed over all threads, plus kicks seen by busy readers (main thread). */
+export function faultCounts(shared: SharedRun): Record<string, number> {
+  const out: Record<string, number> = {};
+  FAULT_COUNTERS.forEach((name, i) => { out[name] = shared.total(ST.FAULT_BASE + i); });
+  out.kicksSeen = shared.total(ST.KICKS_SEEN);
+  return out;
+}
+
+/** One line for the statistics block: only the faults that fired. */
+export function formatFaultCounts(counts: Record<string, number>): string | null {
+  const fired = Object.entries(counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${Math.round(n)}`);
+  return fired.length ? `  faults: ${fired.join('  ')}` : null;
+}

@@ -1,0 +1,42 @@
+/**
+ * The callback flooder (rcutorture's forward-progress test): posts call_rcu
+ * bursts from its own node pool as fast as it can. Its pool is large, so
+ * the pending count is bounded by how fast the implementation retires
+ * callbacks, not by the pool; the main thread reports callback-backlog when
+ * pending callbacks pass the scenario's bound or the process outgrows its
+ * memory cap (faults/backlog.ts).
+ */
+import type { RoleContext } from '../context.js';
+import { CallbackId } from '../callbacks.js';
+import { flooderFirstNode } from '../config.js';
+import { Activity } from '../shared.js';
+import { NodePool } from './node-pool.js';
+import { betweenUpdates } from './sleeps.js';
+import { faultStat } from './coverage.js';
+
+export function runFlooder(ctx: RoleContext): void {
+  const cfg = ctx.task.config;
+  const fl = cfg.faults.flood!;
+  const pool = new NodePool(ctx, flooderFirstNode(cfg, ctx.task.index), fl.nodes);
+  const POSTED = faultStat('floodPosted');
+  const THROTTLED = faultStat('floodThrottled');
+  while (ctx.running()) {
+    betweenUpdates(ctx);
+    let posted = 0;
+    for (; posted < fl.burst; posted++) {
+      const node = pool.take();
+      if (node === 0) break;
+      ctx.callbacks.queue(node, CallbackId.FreeNode);
+    }
+    ctx.count(POSTED, posted);
+    if (posted < fl.burst) {
+      // The whole pool is pending: wait for the implementation to catch up.
+      ctx.count(THROTTLED);
+      ctx.p.sleep(1);
+    } else if (fl.pauseMs > 0) {
+      ctx.p.sleep(fl.pauseMs);
+    }
+  }
+  pool.leaveNothingQueued();
+  ctx.setActivity(Activity.Exited);
+}
