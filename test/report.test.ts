@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, scratchDir } from './helpers.js';
+import hdr from 'hdr-histogram-js';
 import { LatencyRecorder } from '../torture/latency.js';
 import { percentileCurve } from '../torture/compare/curves.js';
 import { lineChart } from '../torture/compare/svg.js';
@@ -26,6 +27,16 @@ describe('charts', () => {
     expect(points[0][1]).toBeCloseTo(1, 1);
     expect(points.at(-1)![1]).toBeCloseTo(100, 0);
     expect(points.at(-1)![0]).toBeCloseTo(2, 5); // log10(100 samples): the p99 column
+  });
+
+  it('agrees with HdrHistogram getValueAtPercentile at every point of the curve', () => {
+    const rec = new LatencyRecorder();
+    for (let i = 1; i <= 5000; i++) rec.recordMs('synchronize', (i % 97) * 0.37 + (i % 13 === 0 ? 250 : 0));
+    const encoded = rec.export().synchronize;
+    const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
+    for (const [x, ms] of percentileCurve(encoded).points.slice(0, -1)) {
+      expect(ms, `x=${x}`).toBe(h.getValueAtPercentile(100 * (1 - 10 ** -x)) / 1000);
+    }
   });
 
   it('draws a chart without data as a labelled empty box instead of failing', () => {
@@ -62,7 +73,10 @@ describe('rcutorture compare and report', () => {
     expect(runs).toHaveLength(2);
     const s = JSON.parse(readFileSync(join(dir, 'runs', runs[0], 'summary.json'), 'utf8'));
     expect(s.timeline.samples.length).toBeGreaterThanOrEqual(1);
-    expect(s.timeline.samples[0].reads).toBeGreaterThan(0);
+    // Cumulative counters: never going down, and readers had run by the last sample of the run phase.
+    const reads = s.timeline.samples.map((x: { reads: number }) => x.reads);
+    expect(reads).toEqual([...reads].sort((a, b) => a - b));
+    expect(reads.at(-1)).toBeGreaterThan(0);
     expect(s.runPhase.ms).toBeGreaterThanOrEqual(2000);
     expect(s.maxCallbacksPending).toBeGreaterThanOrEqual(s.counters.callbacksPending);
 

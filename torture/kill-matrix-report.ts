@@ -24,8 +24,8 @@ function cells(r: KillRow): string[] {
 
 export function killRateLine(m: KillMatrix): string {
   const skipped = m.rows.filter((r) => r.status === 'needs-sim').length;
-  return `kill rate: ${m.killed}/${m.detectable} mutants killed on engine ${m.engine}` +
-    (skipped ? ` (${skipped} need the sim engine and are not counted)` : '');
+  return `kill rate: ${m.killed}/${m.detectable} killed on engine ${m.engine}` +
+    (skipped ? ` (${skipped} more need the sim engine and are not counted)` : '');
 }
 
 export function formatKillMatrixTable(m: KillMatrix): string[] {

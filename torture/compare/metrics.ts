@@ -10,9 +10,7 @@ export interface MetricDef {
   key: string;
   label: string;
   unit: string;
-  /** Which way is better, for the reader of a table (not used by the statistics). */
-  better: 'higher' | 'lower';
-  /** Counts of bad events: shown even when zero, but not worth a ratio when the baseline is zero. */
+  /** 'failures' count in every trial; the others only in trials that ran their full length. */
   group: 'throughput' | 'latency' | 'grace periods' | 'callbacks' | 'failures';
 }
 
@@ -25,35 +23,30 @@ export const LATENCY_OPS = [
 export const PERCENTILES = ['p50', 'p90', 'p99', 'max'] as const;
 
 export const METRICS: MetricDef[] = [
-  { key: 'readsPerSecPerReader', label: 'reads/s per reader', unit: '/s', better: 'higher', group: 'throughput' },
+  { key: 'readsPerSecPerReader', label: 'reads/s per reader', unit: '/s', group: 'throughput' },
   ...LATENCY_OPS.flatMap(({ op, label }) => PERCENTILES.map((p): MetricDef => (
-    { key: `${op}.${p}`, label: `${label} ${p}`, unit: 'ms', better: 'lower', group: 'latency' }))),
-  { key: 'gracePeriodsPerSec', label: 'grace periods/s', unit: '/s', better: 'higher', group: 'grace periods' },
-  { key: 'forcedGracePeriods', label: 'forced grace periods', unit: '', better: 'lower', group: 'grace periods' },
-  { key: 'kicks', label: 'kicks', unit: '', better: 'lower', group: 'grace periods' },
-  { key: 'maxCallbacksPending', label: 'max pending callbacks', unit: '', better: 'lower', group: 'callbacks' },
-  { key: 'stalls', label: 'stalls', unit: '', better: 'lower', group: 'failures' },
-  ...FAILURE_CLASSES.map((c): MetricDef => ({ key: `failures.${c}`, label: `failures: ${c}`, unit: '', better: 'lower', group: 'failures' })),
+    { key: `${op}.${p}`, label: `${label} ${p}`, unit: 'ms', group: 'latency' }))),
+  { key: 'gracePeriodsPerSec', label: 'grace periods/s', unit: '/s', group: 'grace periods' },
+  { key: 'forcedGracePeriods', label: 'forced grace periods', unit: '', group: 'grace periods' },
+  { key: 'kicks', label: 'kicks', unit: '', group: 'grace periods' },
+  { key: 'maxCallbacksPending', label: 'max pending callbacks', unit: '', group: 'callbacks' },
+  { key: 'stalls', label: 'stalls', unit: '', group: 'failures' },
+  ...FAILURE_CLASSES.map((c): MetricDef => ({ key: `failures.${c}`, label: `failures: ${c}`, unit: '', group: 'failures' })),
 ];
-
-export function metricDef(key: string): MetricDef {
-  const d = METRICS.find((m) => m.key === key);
-  if (!d) throw new Error(`unknown metric ${key}`);
-  return d;
-}
 
 /** One run's figures, metric key -> value (null where the variant has no such thing). */
 export type TrialMetrics = Record<string, number | null>;
 
 /**
  * Grace periods per second in the steady part of the run phase: from the
- * first timeline sample (the first second holds the workers' start-up) to the
- * end of the run phase. Falls back to the whole run phase, then the whole run.
+ * first timeline sample that saw reads (before it the worker threads were
+ * still starting: a second, or several on a loaded machine) to the end of
+ * the run phase. Falls back to the whole run phase, then the whole run.
  */
 function gracePeriodRate(s: Summary): number {
   const end = s.runPhase;
   if (end && end.ms > 0) {
-    const first = s.timeline?.samples.find((x) => x.atMs < end.ms - 500);
+    const first = s.timeline?.samples.find((x) => x.reads > 0 && x.atMs < end.ms - 500);
     if (first) return (end.counters.gracePeriods - first.gracePeriods) / ((end.ms - first.atMs) / 1000);
     return end.counters.gracePeriods / (end.ms / 1000);
   }

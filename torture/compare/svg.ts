@@ -73,7 +73,7 @@ function extent(values: number[], axis: Axis): [number, number] {
 export function lineChart(spec: ChartSpec): string {
   const W = spec.width ?? 600;
   const H = spec.height ?? 320;
-  const m = { left: 64, right: 16, top: 28, bottom: 44 };
+  const m = { left: 64, right: 30, top: 28, bottom: 44 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const usable = (axis: Axis) => (v: number) => Number.isFinite(v) && (axis.scale === 'linear' || v > 0);

@@ -73,11 +73,16 @@ export class BusyLoop {
     ctx.setActivity(Activity.Outside);
   }
 
-  /** After the section: how long from the kick to the section left; a QSBR reader reports its quiescent state. */
+  /**
+   * After the section: how long from the kick to the section left. A QSBR
+   * reader announces its quiescent state after every busy section, kicked or
+   * not: its grace periods wait for that, not for the section's end.
+   */
   afterSection(): void {
-    if (this.kickedAt < 0) return;
-    this.ctx.latency.recordMs('kick-exit', this.ctx.p.now() - this.kickedAt);
-    this.kickedAt = -1;
+    if (this.kickedAt >= 0) {
+      this.ctx.latency.recordMs('kick-exit', this.ctx.p.now() - this.kickedAt);
+      this.kickedAt = -1;
+    }
     this.rcu.quiescentState?.();
   }
 }

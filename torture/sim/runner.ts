@@ -90,7 +90,11 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       steps += outcome.steps;
       total = total ? addSnapshots(total, outcome.snapshot) : outcome.snapshot;
       if (outcome.interrupted) { interruptedBy = String(opts.signal?.reason ?? 'SIGINT'); break; }
-      if (outcome.failure) { failing = { spec, outcome, detectMs: wall() }; break; }
+      if (outcome.failure) {
+        failing = { spec, outcome, detectMs: wall() };
+        opts.onFailure?.(failing.detectMs);
+        break;
+      }
       if (wall() >= nextProgress) {
         nextProgress += PROGRESS_MS;
         say(`rcutorture: ${env.flavor.name} ${cfg.scenario} sim: ${schedules} schedules clean, ${steps} steps, ${Math.round(steps / (wall() / 1000))} steps/s`, 'stats');

@@ -30,6 +30,24 @@ const TICK_MS = 50;
 const CONTROL_EVERY = 8192;
 /** Virtual time the background threads get to notice their stop flag. */
 const BACKGROUND_STOP_MS = 1000;
+/**
+ * Wall time without a single controller visit after which the simulation is
+ * declared hung (a thread looping without Platform calls: a harness bug). A
+ * safety net only: it never feeds into a decision.
+ */
+const HUNG_WALL_MS = 60_000;
+
+async function awaitController(v: ControlView): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error(`simulation made no progress for ${HUNG_WALL_MS / 1000}s of wall time (thread ${v.i32[CH.CURRENT]} never reached a Platform call)`)), HUNG_WALL_MS);
+  });
+  try {
+    await Promise.race([v.awaitTurnAsync(v.main), hung]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 export interface ScheduleSpec {
   index: number;
@@ -96,7 +114,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   v.handTo(sched.decide(v.main, false));
 
   for (;;) {
-    await v.awaitTurnAsync(v.main);
+    await awaitController(v);
     const reason = i32[CH.REASON] as Reason;
     i32[CH.REASON] = Reason.None;
     // Whole virtual milliseconds, as the roles stamp their activity.
@@ -141,7 +159,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     for (let t = 0; t < v.threads && first < 0; t++) if (v.status(t) !== Status.Finished) first = t;
     if (first >= 0) {
       v.handTo(first);
-      await v.awaitTurnAsync(v.main);
+      await awaitController(v);
     }
   }
   const results = await Promise.all(running);

@@ -42,14 +42,17 @@ type SizeSource = { readers?: number; fakewriters?: number; elements?: number; s
 
 /**
  * What a sim request changes in the resolved configuration (spread last
- * over it); nothing for the threads engine.
+ * over it); nothing for the threads engine. `needsWeakMemory`: the flavor
+ * tortured is one only a weak memory model can expose.
  */
-export function simOverrides(req: SimRequest, scenario: SizeSource): Partial<RunConfig> {
+export function simOverrides(req: SimRequest, scenario: SizeSource, needsWeakMemory = false): Partial<RunConfig> {
   if (req.engine !== 'sim') return {};
+  // A flavor whose bug only weak memory shows is simulated under TSO unless asked otherwise.
+  const memoryModel = req.sim?.memoryModel ?? (needsWeakMemory ? 'tso' : SIM_DEFAULTS.memoryModel);
   const size = <K extends keyof typeof SIM_SIZES>(k: K): number => req[k] ?? scenario[k] ?? SIM_SIZES[k];
   return {
     engine: 'sim',
-    sim: { ...SIM_DEFAULTS, ...req.sim },
+    sim: { ...SIM_DEFAULTS, ...req.sim, memoryModel },
     readers: size('readers'),
     fakewriters: size('fakewriters'),
     elements: size('elements'),

@@ -200,8 +200,12 @@ export class SimPlatform implements Platform {
     if (!this.started) { this.v.awaitTurn(this.me); this.started = true; }
     const { i32, v } = this;
     const aborting = i32[H.ABORTING] !== 0;
-    if (this.tso && !aborting) this.s.drain(this.me);
     i32[v.t(this.me, T.STATUS)] = Status.Finished;
+    let all = true;
+    for (let t = 0; t < v.threads; t++) if (v.status(t) !== Status.Finished) all = false;
+    // A finished thread's buffered stores still commit later, as scheduler choices
+    // (a thread's exit is no barrier to the others); the last one out drains them all.
+    if (this.tso && all && !aborting) for (let t = 0; t < v.threads; t++) this.s.drain(t);
     if (aborting) {
       let next = v.main;
       for (let t = 0; t < v.threads; t++) if (v.status(t) !== Status.Finished) { next = t; break; }
@@ -210,8 +214,6 @@ export class SimPlatform implements Platform {
     }
     const next = this.s.decide(this.me, false);
     if (next >= 0) { v.handTo(next); return; }
-    let all = true;
-    for (let t = 0; t < v.threads; t++) if (v.status(t) !== Status.Finished) all = false;
     i32[H.REASON] = all ? Reason.Done : Reason.Deadlock;
     v.handTo(v.main);
   }

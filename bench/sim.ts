@@ -1,0 +1,26 @@
+/**
+ * The simulation engine's speed for `npm run bench`: scheduled steps per
+ * second, torturing the default variant with the default sim settings
+ * (random strategy, the per-schedule mix of switch rates), over a few
+ * seconds of wall time so that worker start-up is amortised. Target >= 100,000.
+ */
+import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
+import { runTorture } from '../torture/orchestrator.js';
+import { resolveRunConfig } from '../torture/run-config.js';
+
+const WALL_MS = 8000;
+
+async function stepsPerSecond(memoryModel: 'sc' | 'tso'): Promise<{ stepsPerSecond: number; schedules: number }> {
+  const cfg = await resolveRunConfig({ variant: DEFAULT_FLAVOR, durationMs: WALL_MS, seed: 1, engine: 'sim', sim: { memoryModel } });
+  const s = await runTorture(cfg, { resultsRoot: null });
+  if (s.verdict !== 'SUCCESS') throw new Error(`sim bench run was not clean: ${s.verdict}`);
+  const sim = (s as typeof s & { sim: { steps: number; schedules: number } }).sim;
+  return { stepsPerSecond: Math.round(sim.steps / (s.durationMs / 1000)), schedules: sim.schedules };
+}
+
+export async function benchSim(): Promise<{ stepsPerSecond: number; tsoStepsPerSecond: number; schedules: number }> {
+  const sc = await stepsPerSecond('sc');
+  const tso = await stepsPerSecond('tso');
+  process.stdout.write(`sim: ${sc.stepsPerSecond} steps/s (sc, ${sc.schedules} schedules), ${tso.stepsPerSecond} steps/s (tso)\n`);
+  return { stepsPerSecond: sc.stepsPerSecond, tsoStepsPerSecond: tso.stepsPerSecond, schedules: sc.schedules };
+}
