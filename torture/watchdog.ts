@@ -38,7 +38,9 @@ export class Watchdog {
   ) {}
 
   /** Called every tick; returns the stalls first seen now. */
-  check(nowMs: number): StallReport[] {
+  check(now: number): StallReport[] {
+    // Whole milliseconds: the cells it is compared with hold whole milliseconds too.
+    const nowMs = Math.round(now);
     const out: StallReport[] = [];
     this.trackReaders(nowMs);
     const i32 = this.shared.i32;

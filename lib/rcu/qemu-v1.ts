@@ -13,7 +13,7 @@
  * is the base's plain QemuRcu.callRcuThread, so this file does not override it.
  */
 import { QemuRcu } from './qemu/base.js';
-import { C, R, RCU_CALL_MIN_SIZE } from './qemu/state.js';
+import { C, RCU_CALL_MIN_SIZE } from './qemu/state.js';
 import { qemuFlavor } from './qemu/flavor.js';
 
 /** Polls of the normal state before the grace period is forced. */
@@ -28,11 +28,7 @@ export class QemuV1 extends QemuRcu {
     for (;;) {
       if (!forced && this.shouldForce(sleeps)) {
         forced = true;
-        this.countForced();
-        this.forEachRegistered((r) => {
-          this.notify(r);
-          p.store(r + R.WAITING, 1, 'relaxed');
-        });
+        this.forceReaders();
       }
       // Order the stores to `waiting` before the loads of each reader's ctr.
       p.fence();

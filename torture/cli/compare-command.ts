@@ -25,7 +25,7 @@ export function commandLine(argv: readonly string[]): string {
 export function parseVariantList(text: string): string[] {
   const names = text.split(',').map((s) => s.trim());
   if (names.length < 2 || names.some((n) => n === '')) {
-    throw new UsageError(`bad --variants "${text}": give two or more comma-separated variant names, the first is the baseline (e.g. qemu-v0,qemu-v1)`);
+    throw new UsageError(`bad --variants "${text}": give two or more comma-separated variant names, the first is the baseline (e.g. --variants base,candidate)`);
   }
   return names;
 }

@@ -29,7 +29,7 @@ function freshInstance(ctx: RoleContext): RcuInstance {
 }
 
 export function runChurner(ctx: RoleContext): void {
-  const { p, random } = ctx;
+  const { random } = ctx;
   const ch = ctx.task.config.faults.churn!;
   const REGISTRATIONS = faultStat('registrations');
   try {

@@ -227,7 +227,18 @@ export abstract class QemuRcu implements RcuInstance {
   protected finishWait(): void { this.list.swap(this.ctl + C.REGISTRY, this.ctl + C.QS_LIST); }
 
   protected callCount(): number { return this.p.load(this.ctl + C.CALL_COUNT, 'relaxed'); }
-  protected countForced(): void { this.p.fetchAdd(this.ctl + C.FORCED_GPS, 1); }
+
+  /**
+   * Enter the forced state (qemu-v1 on): kick every registered reader out of
+   * its section and arm its `waiting`, so that leaving wakes the updater.
+   */
+  protected forceReaders(): void {
+    this.p.fetchAdd(this.ctl + C.FORCED_GPS, 1);
+    this.forEachRegistered((r) => {
+      this.notify(r);
+      this.p.store(r + R.WAITING, 1, 'relaxed');
+    });
+  }
 
   gpSeq(): number { return this.p.load(this.ctl + C.SEQ, 'acquire'); }
 
