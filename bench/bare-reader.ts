@@ -10,7 +10,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 const { sab, slot, durationMs } = workerData as { sab: SharedArrayBuffer; slot: number; durationMs: number };
 const i32 = new Int32Array(sab);
 const GP_CTR = 0;
-const me = 8 + slot * 4;
+// Each reader's cells on a cache line of their own, as the harness's reader records are.
+const me = 16 + slot * 16;
 
 let sections = 0;
 const t0 = performance.now();

@@ -20,7 +20,7 @@ const ROUND_MS = 3000;
 const ROUNDS = 3;
 
 async function bareRound(): Promise<number> {
-  const sab = new SharedArrayBuffer(4 * (8 + READERS * 4));
+  const sab = new SharedArrayBuffer(4 * (16 + READERS * 16));
   new Int32Array(sab)[0] = 1;
   const file = fileURLToPath(new URL('./bare-reader.js', import.meta.url));
   const runs = await Promise.all(Array.from({ length: READERS }, (_, slot) => new Promise<{ sections: number; ms: number }>((done, fail) => {

@@ -59,6 +59,14 @@ export class RoleContext {
   readonly callbacks: CallbackTable;
   readonly stats: number;
   readonly f64: Float64Array;
+  /**
+   * Reads a cell of the harness's own data (torture elements), which the
+   * implementation never touches. On the threads engine a plain read: no
+   * Platform call is needed and the reader loop is the hot path. On the sim
+   * engine a Platform load, because every Platform call is a scheduling
+   * point and the reads inside a section are interleavings worth exploring.
+   */
+  readonly peek: (cell: number) => number;
   readonly examples: RoleResult['examples'] = [];
   readonly latency = new LatencyRecorder();
 
@@ -84,6 +92,9 @@ export class RoleContext {
     this.random = new Random(cfg.seed, task.slot);
     this.flavor = flavor;
     this.f64 = this.shared.f64;
+    const mem = this.shared.i32;
+    const pf = this.platform;
+    this.peek = pf.engine === 'threads' ? (cell) => mem[cell] : (cell) => pf.load(cell);
     this.stats = this.shared.stats(task.slot);
     this.callbacks = new CallbackTable(this);
     this.rcu = flavor.attach(this.platform, heapView(task.plan, FLAVOR_PREFIX), {

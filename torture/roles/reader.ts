@@ -35,6 +35,7 @@ export type SectionBody = () => void;
  */
 export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, body: SectionBody | null): void {
   const { p, f64 } = ctx;
+  const peek = ctx.peek;
   const st = ctx.stats;
   const s0 = rcu.gpSeq ? rcu.gpSeq() : 0;
   rcu.readLock();
@@ -43,13 +44,16 @@ export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, bo
     rcu.readUnlock();
     return;
   }
-  const gen0 = p.load(e + E.GEN);
+  // The element is the harness's own data: peek, not the Platform (see RoleContext.peek).
+  // These reads stay inside the section: after the acquire load of CURRENT and
+  // before readUnlock's release store.
+  const gen0 = peek(e + E.GEN);
   for (let i = 0; i < nest; i++) rcu.readLock();
   if (body !== null) body();
-  let pipe = p.load(e + E.PIPE);
-  const mbtest = p.load(e + E.MBTEST);
-  const gen1 = p.load(e + E.GEN);
-  const data = p.load(e + E.DATA);
+  let pipe = peek(e + E.PIPE);
+  const mbtest = peek(e + E.MBTEST);
+  const gen1 = peek(e + E.GEN);
+  const data = peek(e + E.DATA);
   for (let i = 0; i < nest; i++) rcu.readUnlock();
   rcu.readUnlock();
   const s1 = rcu.gpSeq ? rcu.gpSeq() : 0;
