@@ -7,20 +7,19 @@
  * It runs in the main thread and never calls into the implementation under
  * test except to read counters, so a hung implementation cannot hang it.
  */
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { ThreadsPlatform } from '../lib/platform/threads.js';
-import { allocateHeap, heapView, planLayout, prefixRegions } from '../lib/shm/layout.js';
+import { allocateHeap, heapView } from '../lib/shm/layout.js';
 import type { FailureClass } from '../lib/rcu/flavor.js';
-import { cbNodeCount, planThreads, type RunConfig } from './config.js';
+import type { RunConfig } from './config.js';
 import { describeFaults } from './faults/describe.js';
 import { BacklogMonitor } from './faults/backlog.js';
 import type { RoleResult, RoleTask } from './context.js';
-import { resolveFlavor } from './flavors.js';
+import { compiledWorker, planRun } from './run-plan.js';
 import { initElementPool } from './pipe.js';
-import { CB, E, ElementState, FLAVOR_PREFIX, H, N, Phase, SharedRun, harnessRegions, S } from './shared.js';
+import { CB, E, ElementState, FLAVOR_PREFIX, H, N, Phase, SharedRun, S } from './shared.js';
 import { formatStats, takeSnapshot, type Snapshot } from './statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from './summary.js';
 import { Watchdog, formatStall, type StallReport } from './watchdog.js';
@@ -78,33 +77,16 @@ const FAULT_WAITS_MS = [ABORT_GRACE_MS, 500, 2000] as const;
 /** Longest wait for the worker threads to start (at least the stall timeout). */
 const WORKER_START_MS = 30_000;
 
-/** The compiled worker, also when this module runs from source under vitest. */
-function workerFile(): string {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts')
-    ? fileURLToPath(new URL('../dist/torture/worker.js', import.meta.url))
-    : fileURLToPath(new URL('./worker.js', import.meta.url));
-}
-
 export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise<Summary> {
   // The simulation engine runs the same roles under its own scheduler (loaded lazily: it imports this module).
   if (cfg.engine === 'sim') return (await import('./sim/runner.js')).runSim(cfg, opts);
   const out = opts.out ?? (() => {});
-  const flavor = await resolveFlavor(cfg.variant, cfg.impl);
+  const { flavor, flavorCfg, threads, backgroundNames: probeNames, sizes, specs, plan, roleOf } = await planRun(cfg);
   const startedAt = new Date();
   const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
 
   // ---- shared memory ----------------------------------------------------------
-  const flavorCfg = { maxThreads: 0, counterMode: cfg.counterMode, counterBits: cfg.counterBits };
-  // The main thread attaches only to learn the background threads and read counters.
-  const probeNames = flavor.attach(new ThreadsPlatform(new Int32Array(new SharedArrayBuffer(64)), { abortCell: 1, epochMs: 0 }),
-    { base: () => 2 }, { ...flavorCfg, maxThreads: 1, slot: -1, invoke: () => {} }).background.map((b) => b.name);
-  const threads = planThreads(cfg, probeNames);
-  flavorCfg.maxThreads = threads.total;
-  const sizes = { threads: threads.total, elements: cfg.elements, cbNodes: cbNodeCount(cfg) };
-  const specs = [...harnessRegions(sizes), ...prefixRegions(FLAVOR_PREFIX, flavor.layout(flavorCfg))];
-  const plan = planLayout(specs);
   const sab = allocateHeap(specs, plan);
   const shared = new SharedRun(sab, plan, sizes);
   initElementPool(shared.i32, shared.cell(H.FREE_HEAD), shared.cell(H.FREE_COUNT),
@@ -113,11 +95,6 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   const mainPlatform = new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs });
   const rcu = flavor.attach(mainPlatform, heapView(plan, FLAVOR_PREFIX), { ...flavorCfg, slot: -1, invoke: () => {} });
   const elapsed = () => mainPlatform.now();
-
-  const roleOf = (slot: number): string => {
-    const bg = threads.background.find((b) => b.slot === slot);
-    return bg ? `background ${bg.name}` : (threads.roles.find((r) => r.slot === slot)?.role ?? 'unknown');
-  };
 
   // ---- header -------------------------------------------------------------------
   say(`rcutorture ${VERSION}: variant ${flavor.name} (${flavor.kind}), scenario ${cfg.scenario}, engine ${cfg.engine}, seed ${cfg.seed}`);
@@ -128,7 +105,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
 
   // ---- roles ----------------------------------------------------------------------
   const pool = new Piscina<RoleTask, RoleResult>({
-    filename: workerFile(), minThreads: threads.total, maxThreads: threads.total,
+    filename: compiledWorker('worker.js'), minThreads: threads.total, maxThreads: threads.total,
     idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
   });
   const base = { sab, plan, sizes, threads, epochMs, config: cfg };
