@@ -25,12 +25,10 @@ export { MpscQueue, MPSC_QUEUE_WORDS, mpscQueueInit, RCU_HEAD_WORDS, HEAD_NEXT, 
 export { IntrusiveList, LIST_ENTRY_WORDS } from './lib/shm/list.js';
 
 // ---- the programmatic API -------------------------------------------------------
-export { torture, type TortureOptions } from './torture/api.js';
+export { torture, compare, type TortureOptions, type CompareApiOptions } from './torture/api.js';
+export type { CompareResult } from './torture/compare/result.js';
 export type { Summary, Verdict } from './torture/summary.js';
 export type { LineKind } from './torture/orchestrator.js';
 export { validateImpl, checkFlavor } from './torture/flavors.js';
 export { UsageError } from './torture/cli/parse.js';
 
-// `compare` is not exported yet: torture/compare/ has no programmatic entry
-// (the compare command's action assembles its CompareResult itself). When it
-// gets one (options -> Promise<CompareResult>), export it here next to torture.

@@ -1,9 +1,13 @@
 /**
  * The programmatic API: `torture(options)` resolves to the run's summary,
- * for a shipped variant and for --impl flavors, correct and buggy.
+ * for a shipped variant and for --impl flavors, correct and buggy;
+ * `compare(options)` to the comparison's result.
  */
 import { describe, expect, it } from 'vitest';
-import { torture, UsageError } from '../index.js';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compare, torture, UsageError } from '../index.js';
 
 // Few threads and short runs: several test files torture at once on 2 cores.
 const SHORT = { duration: '3s', readers: 2, fakewriters: 1, results: null } as const;
@@ -52,5 +56,24 @@ describe('torture()', () => {
     await expect(torture({ duration: '1s', readers: 0 })).rejects.toThrow(/bad --readers "0"/);
     await expect(torture({ duration: '1s', variant: 'no-such-rcu' })).rejects.toThrow(/unknown variant "no-such-rcu"/);
     await expect(torture({ duration: '1s', engine: 'quantum' as 'sim' })).rejects.toThrow(/bad engine "quantum"/);
+  });
+});
+
+describe('compare()', () => {
+  it('runs interleaved trials and resolves to what compare.json holds, with the three files written', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'rcutorture-api-compare-'));
+    const lines: string[] = [];
+    const c = await compare({ variants: ['qemu-v0', 'busted'], duration: '1500ms', trials: 1, seed: 7, results, onLine: (l) => lines.push(l) });
+    expect(c.kind).toBe('compare');
+    expect(c.trials.map((t) => t.verdict)).toEqual(['SUCCESS', 'FAILURE']);
+    expect(c.seeds).toEqual([7]);
+    for (const f of ['compare.json', 'compare.md', 'report.html']) expect(existsSync(join(c.dir, f)), f).toBe(true);
+    expect(lines.some((l) => l.startsWith('rcutorture ') && l.includes('compare: qemu-v0 vs busted'))).toBe(true);
+  });
+
+  it('refuses fewer than two variants with a UsageError, writing nothing', async () => {
+    const results = mkdtempSync(join(tmpdir(), 'rcutorture-api-compare-'));
+    await expect(compare({ variants: ['qemu-v0'], results })).rejects.toThrow(/bad --variants "qemu-v0"/);
+    expect(readdirSync(results)).toEqual([]);
   });
 });

@@ -1,9 +1,11 @@
 /**
- * The programmatic API: one torture run from a project's own test suite.
+ * The programmatic API: a torture run or a comparison from a project's own
+ * test suite or script.
  *
- *   import { torture } from 'rcutorture';
+ *   import { torture, compare } from 'rcutorture';
  *   const s = await torture({ impl: './my-rcu.mjs', duration: '5s' });
  *   assert.equal(s.verdict, 'SUCCESS');
+ *   const c = await compare({ variants: ['qemu-v0', 'qemu-v1'], duration: '5s', trials: 3 });
  *
  * Options mean what the `run` command's options mean and go through the same
  * parsers and run-config resolution, so the API and the CLI cannot disagree
@@ -14,7 +16,11 @@ import { runTorture, type LineKind } from './orchestrator.js';
 import { checkResultsRoot } from './results.js';
 import type { Summary } from './summary.js';
 import { runConfigFromOptions, type RunCliOptions } from './cli/run-command.js';
-import { UsageError } from './cli/parse.js';
+import { UsageError, parseCount, parseDuration, parseSeed } from './cli/parse.js';
+import { parseVariantList } from './cli/compare-command.js';
+import { runCompare } from './compare/run.js';
+import type { CompareRequest, CompareResult } from './compare/result.js';
+import { freshSeed } from './random.js';
 
 export interface TortureOptions {
   /** A shipped variant or a flavor of `impl`; default: the first flavor of `impl`, else the CLI's default variant. */
@@ -96,4 +102,42 @@ export async function torture(options: TortureOptions = {}): Promise<Summary> {
     }
   }
   return runTorture(cfg, { resultsRoot, out: options.onLine, signal: options.signal });
+}
+
+export interface CompareApiOptions {
+  /** Two or more variants (shipped, or flavors of `impl`); the first is the baseline. */
+  variants: string[];
+  impl?: string;
+  scenario?: string;
+  /** Length of each trial: milliseconds or a duration string. Default '10s', as on the CLI. */
+  duration?: number | string;
+  /** Trials per variant (default 3; 6 or more for 95% intervals of the median). */
+  trials?: number;
+  /** Trial k runs every variant with seed + k; random when absent. */
+  seed?: number;
+  /** Folder in which the compare-<id> folder is made (default 'results', as on the CLI). */
+  results?: string;
+  /** Every line the CLI would print. */
+  onLine?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Runs a comparison and resolves to what compare.json holds, plus the
+ * folder it was written to.
+ */
+export async function compare(options: CompareApiOptions): Promise<CompareResult & { dir: string }> {
+  const req: CompareRequest = {
+    variants: parseVariantList(options.variants.join(',')),
+    scenario: options.scenario ?? 'default',
+    durationMs: parseDuration(durationText(options.duration) ?? '10s', 'duration'),
+    trials: parseCount(countText(options.trials) ?? '3', 'trials', 1, 1000),
+    seed: options.seed !== undefined ? parseSeed(String(options.seed)) : freshSeed(),
+    impl: options.impl,
+  };
+  const command = `compare --variants ${req.variants.join(',')} --scenario ${req.scenario} --duration ${req.durationMs}ms --trials ${req.trials} --seed ${req.seed} (programmatic)`;
+  const { result, dir } = await runCompare(req, {
+    resultsRoot: options.results ?? 'results', command, say: options.onLine, signal: options.signal,
+  });
+  return { ...result, dir };
 }

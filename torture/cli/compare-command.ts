@@ -1,15 +1,9 @@
 /** `rcutorture compare --variants a,b,...`: side-by-side variant comparison over interleaved trials. */
 import type { Command } from 'commander';
-import { join } from 'node:path';
-import { VERSION } from '../orchestrator.js';
 import { freshSeed } from '../random.js';
-import { RunFolder, checkResultsRoot } from '../results.js';
 import { EXIT } from '../summary.js';
-import { COMPARE_FILES, compareId, writeCompareJson, writeCompareOutputs } from '../compare/folder.js';
-import { machineLine, thisMachine } from '../compare/machine.js';
-import { aggregate, columnLabels, statisticsInfo, trialSeed, type CompareRequest, type CompareResult, type TrialRecord } from '../compare/result.js';
-import { formatTerminalTable, compareTable, tableNotes } from '../compare/table.js';
-import { checkRequest, runTrials, trialLine } from '../compare/trials.js';
+import type { CompareRequest } from '../compare/result.js';
+import { runCompare } from '../compare/run.js';
 import { UsageError, parseCount, parseDuration, parseSeed } from './parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
 
@@ -49,46 +43,15 @@ export function registerCompare(program: Command): void {
         seed: o.seed !== undefined ? parseSeed(o.seed) : freshSeed(),
         impl: o.impl,
       };
-      await checkRequest(req);
-      checkResultsRoot(o.results);
       const controller = new AbortController();
       installSignalHandlers(controller);
-
-      const startedAt = new Date();
-      const id = compareId(startedAt);
-      const folder = new RunFolder(o.results, `compare-${id}`);
-      const say = (line: string) => { process.stdout.write(line + '\n'); folder.log(line); };
-      const labels = columnLabels(req.variants);
-      const seeds = Array.from({ length: req.trials }, (_, k) => trialSeed(req.seed, k));
-      const machine = thisMachine();
-      const result = (trials: TrialRecord[], interrupted: boolean): CompareResult => ({
-        tool: 'rcutorture', kind: 'compare', version: VERSION, id, command: commandLine(process.argv.slice(2)),
-        startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, request: req, seeds,
-        statistics: statisticsInfo(), variants: aggregate(labels, req.variants, trials, req.trials), trials, interrupted,
-      });
-
-      say(`rcutorture ${VERSION} compare: ${labels.join(' vs ')} on ${req.scenario}, ${req.trials} trials x ${req.durationMs / 1000}s each, interleaved; seeds ${seeds[0]}..${seeds[seeds.length - 1]}`);
-      say(`  machine: ${machineLine(machine)}`);
-      say(`  results: ${folder.dir}`);
-      const done: TrialRecord[] = [];
-      const { trials, interrupted } = await runTrials(req, {
-        runsRoot: join(folder.dir, 'runs'),
+      const { result } = await runCompare(req, {
+        resultsRoot: o.results,
+        command: commandLine(process.argv.slice(2)),
+        say: (line) => process.stdout.write(line + '\n'),
         signal: controller.signal,
-        onTrial: (rec, n, total) => {
-          done.push(rec);
-          say(trialLine(rec, labels[rec.column], n, total, req.trials));
-          writeCompareJson(folder.dir, result(done, true));
-        },
       });
-
-      const final = result(trials, interrupted);
-      say('');
-      for (const l of formatTerminalTable(compareTable(final))) say(l);
-      say('');
-      for (const n of tableNotes(final)) say(`  ${n}`);
-      writeCompareOutputs(folder.dir, final);
-      say(`  wrote ${Object.values(COMPARE_FILES).map((f) => join(folder.dir, f)).join(', ')}`);
-      folder.close();
+      const { trials, interrupted } = result;
       const signal = interrupted ? String(controller.signal.reason ?? 'SIGINT') : undefined;
       process.exitCode = signal ? (signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint)
         : trials.some((t) => t.verdict !== 'SUCCESS') ? EXIT.failure : EXIT.success;
