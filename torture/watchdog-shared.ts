@@ -4,5 +4,8 @@ import { ST } from './shared.js';
 
 /** Callbacks queued and not yet invoked, over all threads. */
 export function pendingCallbacks(shared: SharedRun): number {
-  return shared.total(ST.CB_QUEUED) - shared.total(ST.CB_INVOKED);
+  // Invoked first: every callback invoked by then was queued earlier, so a
+  // concurrent invocation can make this overcount, never undercount.
+  const invoked = shared.total(ST.CB_INVOKED);
+  return shared.total(ST.CB_QUEUED) - invoked;
 }
