@@ -59,17 +59,8 @@ class UnlockSkipsWake extends QemuV0 {
 
 /** rcu_register_thread / rcu_unregister_thread without registry_lock. */
 class RegisterUnlocked extends QemuV0 {
-  override registerThread(slot: number): void {
-    const me = this.record(slot);
-    if (this.p.load(me + R.CTR) !== 0) throw new Error(`rcu_register_thread: slot ${slot} has ctr != 0`);
-    this.me = me;
-    this.p.point('register:in-lock');
-    this.list.insertHead(this.ctl + C.REGISTRY, this.entryOf(me)); // BUG: registry_lock not held
-  }
-
-  override unregisterThread(): void {
-    this.list.remove(this.entryOf(this.me)); // BUG: registry_lock not held
-    this.me = 0;
+  protected override underRegistryLock(edit: () => void): void {
+    edit(); // BUG: registry_lock not held while the registry list is edited
   }
 }
 

@@ -65,17 +65,23 @@ export abstract class QemuRcu implements RcuInstance {
     const me = this.record(slot);
     if (this.p.load(me + R.CTR) !== 0) throw new Error(`rcu_register_thread: slot ${slot} has ctr != 0`);
     this.me = me;
-    this.registryLock.lock();
-    this.p.point('register:in-lock');
-    this.list.insertHead(this.ctl + C.REGISTRY, this.entryOf(me));
-    this.registryLock.unlock();
+    this.underRegistryLock(() => {
+      this.p.point('register:in-lock');
+      this.list.insertHead(this.ctl + C.REGISTRY, this.entryOf(me));
+    });
   }
 
   unregisterThread(): void {
-    this.registryLock.lock();
-    this.list.remove(this.entryOf(this.me));
-    this.registryLock.unlock();
+    const me = this.me;
+    this.underRegistryLock(() => this.list.remove(this.entryOf(me)));
     this.me = 0;
+  }
+
+  /** (Un)registration edits the registry list, which wait_for_readers walks: under registry_lock. */
+  protected underRegistryLock(edit: () => void): void {
+    this.registryLock.lock();
+    edit();
+    this.registryLock.unlock();
   }
 
   // ---- read side (identical in every QEMU posting) ------------------------
