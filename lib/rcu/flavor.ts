@@ -102,6 +102,26 @@ export interface RcuInstance {
   background: BackgroundThread[];
 }
 
+/**
+ * A counter a flavor reports through `RcuInstance.counters()`, declared on
+ * the flavor so that statistics, `summary.json` and `compare` can name it
+ * without knowing any flavor's names.
+ */
+export interface CounterSpec {
+  /** The key in `counters()`. */
+  key: string;
+  /** Human label ("forced grace periods"). */
+  label: string;
+  /**
+   * 'unsolicited' marks expediting nobody asked for (forced grace periods or
+   * kicks while no drain or force request was outstanding): compare treats a
+   * zero-vs-nonzero difference as significant without an interval.
+   */
+  group: 'grace periods' | 'callbacks' | 'readers' | 'unsolicited';
+  /** One sentence: what is counted, when. */
+  description: string;
+}
+
 export interface RcuFlavor {
   name: string;
   kind: 'variant' | 'mutant';
@@ -116,6 +136,14 @@ export interface RcuFlavor {
   scenario?: string;
   /** Only a weak-memory simulation can expose this bug. */
   needsWeakMemory?: boolean;
+  /** The counters its instances report (keys of `counters()`); none when absent. */
+  counterSpecs?: CounterSpec[];
+  /**
+   * The named preemption points its code marks with `p.point(name)`, so that
+   * swarm can pick among them and `--preempt` can warn about a glob that
+   * matches none. Absent: unknown (globs are not checked).
+   */
+  points?: string[];
   /** Shared memory it needs; initial values come from here, never from attach. */
   layout(cfg: FlavorConfig): RegionSpec[];
   /**
