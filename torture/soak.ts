@@ -10,7 +10,7 @@
  * killed soak still lists what it finished), junit.xml, and one run folder
  * per case.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { RunConfig } from './config.js';
 import { runTorture, VERSION, type RunOptions } from './orchestrator.js';
@@ -20,6 +20,7 @@ import { junitXml } from './junit.js';
 import { caseResult, exitCodeFor, failureList, type CaseResult, type Verdict } from './summary.js';
 import type { MemoryUsage } from './memory.js';
 import { UsageError } from './cli/parse.js';
+import { makeDirs } from './io/safe-fs.js';
 
 export interface SoakMatrix {
   variants: string[];
@@ -168,7 +169,7 @@ export interface SoakOptions extends Pick<RunOptions, 'out' | 'onTick' | 'signal
 /** Runs a shard's cases one after another; stops early only on a signal. */
 export async function runSoak(plan: SoakPlan, opts: SoakOptions): Promise<SoakSummary> {
   const dir = resolve(opts.dir);
-  mkdirSync(dir, { recursive: true });
+  makeDirs(dir, '--results');
   const startedAt = new Date();
   const state = {
     tool: 'rcutorture' as const, kind: 'soak' as const, version: VERSION, matrix: plan.matrix, shards: [plan.shard],

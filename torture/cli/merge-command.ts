@@ -11,6 +11,7 @@ import { junitXml } from '../junit.js';
 import { ConsoleReporter } from '../progress.js';
 import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine } from '../soak.js';
 import { UsageError } from './parse.js';
+import { pathErrorFrom } from '../io/safe-fs.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
 
 interface MergeCliOptions { junit?: string; out?: string; json?: boolean; quiet?: boolean }
@@ -26,7 +27,14 @@ export function registerMerge(program: Command): void {
       const files: string[] = [];
       for (const d of dirs) {
         if (!existsSync(d) || !statSync(d).isDirectory()) throw new UsageError(`bad merge input "${d}": not a directory; give soak folders`);
-        const found = findSoakSummaries(d);
+        let found: string[];
+        try {
+          found = findSoakSummaries(d);
+        } catch (e) {
+          const why = pathErrorFrom(e);
+          if (why) throw new UsageError(`bad merge input "${d}": ${why.message}`);
+          throw e;
+        }
         if (found.length === 0) throw new UsageError(`bad merge input "${d}": no soak.json in or under it; give the folders \`rcutorture soak\` wrote`);
         for (const f of found) if (!files.includes(f)) files.push(f);
       }

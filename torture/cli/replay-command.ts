@@ -3,7 +3,8 @@
  * again, decision for decision, and shows that it fails the same way with
  * the same trace (compared with the trace file written beside it).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { checkOutputFile, writeFileAtomic } from '../results.js';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, failureList } from '../summary.js';
@@ -29,6 +30,7 @@ export function registerReplay(program: Command): void {
     .option('--json', 'print the outcome as JSON')
     .action(wrapParser(async (file: string, o: { trace?: string; traceOut?: string; json?: boolean }) => {
       const rec = readSchedule(file);
+      if (o.traceOut) checkOutputFile(o.traceOut, '--trace-out');
       const reference = o.trace ?? traceBeside(file);
       const env = await createSimEnv(rec.config);
       let out;
@@ -38,7 +40,7 @@ export function registerReplay(program: Command): void {
         await closeSimEnv(env);
       }
       const trace = out.trace.join('\n') + '\n';
-      if (o.traceOut) writeFileSync(o.traceOut, trace);
+      if (o.traceOut) writeFileAtomic(o.traceOut, trace);
       const refText = existsSync(reference) ? readFileSync(reference, 'utf8') : undefined;
       const identical = refText === undefined ? undefined : refText === trace;
       const say = (l: string) => (o.json ? process.stderr : process.stdout).write(l + '\n');

@@ -1,15 +1,22 @@
 /** Shared plumbing of the commands: usage errors, signals, leaving the process. */
 import { UsageError } from './parse.js';
 import { EXIT } from '../summary.js';
+import { pathErrorFrom } from '../io/safe-fs.js';
+import { attachRun, signalExitCode } from './signals.js';
 
-/** Wraps a command action: a UsageError becomes one line on stderr and exit 2. */
+/**
+ * Wraps a command action: a UsageError, or a file-system error the user can
+ * fix (a path that cannot be made, no permission, a full disk), becomes one
+ * line on stderr and exit 2.
+ */
 export function wrapParser<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       await fn(...args);
     } catch (e) {
-      if (e instanceof UsageError) {
-        process.stderr.write(`rcutorture: ${e.message}\n`);
+      const usage = e instanceof UsageError ? e : pathErrorFrom(e);
+      if (usage) {
+        process.stderr.write(`rcutorture: ${usage.message.split('\n')[0]}\n`);
         process.exit(EXIT.usage);
       }
       throw e;
@@ -17,37 +24,15 @@ export function wrapParser<A extends unknown[]>(fn: (...args: A) => Promise<void
   };
 }
 
-/** The exit code a signal calls for (128 + its number). */
-export function signalExitCode(sig: string): number {
-  return sig === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
-}
-
-/**
- * A run stops within this long of the first signal, whatever the
- * implementation under test is doing: the orchestrator's interrupt teardown
- * fits well inside it, and this is the backstop if it ever does not (the
- * periodic summary.json, written since the start, then tells the story).
- */
-const INTERRUPT_DEADLINE_MS = 2800;
+export { signalExitCode };
 
 /**
  * First SIGINT/SIGTERM stops the run in order (roles stopped, summary.json
- * written with interrupted: true); a second exits at once.
+ * written with interrupted: true); a second exits at once (torture/cli/signals.ts,
+ * whose handlers main installs before anything else).
  */
 export function installSignalHandlers(controller: AbortController): void {
-  let seen = 0;
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(sig, () => {
-      if (++seen > 1) process.exit(signalExitCode(sig));
-      process.stderr.write(`rcutorture: ${sig}: stopping and writing the summary (again to exit at once)\n`);
-      controller.abort(sig);
-      const backstop = setTimeout(() => {
-        process.stderr.write(`rcutorture: ${sig}: teardown took too long, exiting\n`);
-        process.exit(signalExitCode(sig));
-      }, INTERRUPT_DEADLINE_MS);
-      backstop.unref();
-    });
-  }
+  attachRun(controller);
 }
 
 /**

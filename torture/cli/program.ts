@@ -1,0 +1,63 @@
+/** The rcutorture commands (loaded by main.ts once signals and stdio are guarded). */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../orchestrator.js';
+import { registerRun } from './run-command.js';
+import { registerList } from './list-command.js';
+import { registerMutants } from './mutants-command.js';
+import { registerSoak } from './soak-command.js';
+import { registerMerge } from './merge-command.js';
+import { registerCompare } from './compare-command.js';
+import { registerReport } from './report-command.js';
+import { registerReplay } from './replay-command.js';
+import { pathErrorFrom } from '../io/safe-fs.js';
+import { unknownName } from './parse.js';
+import { EXIT } from '../summary.js';
+
+const program = new Command()
+  .name('rcutorture')
+  .description('A fault-injection stress torture suite for RCU implementations')
+  .version(VERSION)
+  .exitOverride()
+  .configureOutput({ outputError: (str, write) => write(`rcutorture: ${str.replace(/^error: /, '').trim()}\n`) });
+
+registerRun(program);
+registerList(program);
+registerMutants(program);
+registerSoak(program);
+registerMerge(program);
+registerCompare(program);
+registerReport(program);
+registerReplay(program);
+
+/**
+ * `run` is the default command and takes no arguments, so commander would
+ * call a mistyped command "too many arguments for 'run'": a first word that
+ * is not an option and not a command is an unknown command.
+ */
+function checkCommandWord(argv: string[]): void {
+  const first = argv[2];
+  if (first === undefined || first.startsWith('-')) return;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(first) || first === 'help') return;
+  const e = unknownName('command', first, names);
+  process.stderr.write(`rcutorture: ${e.message.replace('see `rcutorture list`', 'see `rcutorture --help`')}\n`);
+  process.exit(EXIT.usage);
+}
+
+try {
+  checkCommandWord(process.argv);
+  await program.parseAsync(process.argv);
+} catch (e) {
+  if (e instanceof CommanderError) {
+    // Help and version are not errors; every other parse error is bad usage.
+    process.exit(e.exitCode === 0 ? 0 : EXIT.usage);
+  }
+  // A path the user gave that cannot be used is their mistake, wherever it surfaced.
+  const usage = pathErrorFrom(e);
+  if (usage) {
+    process.stderr.write(`rcutorture: ${usage.message}\n`);
+    process.exit(EXIT.usage);
+  }
+  process.stderr.write(`rcutorture: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.exit(EXIT.internal);
+}
