@@ -42,6 +42,12 @@ export function registerMerge(program: Command): void {
       if (o.out !== undefined) checkResultsRoot(o.out, '--out');
       if (o.junit !== undefined) checkOutputFile(o.junit, '--junit');
       const merged = mergeSoaks(inputs, o.out);
+      // Cases in none of the folders are a shard left out (or still running): the user's to fix, unless a failure already decides.
+      if (merged.missing.length > 0 && merged.verdict !== 'FAILURE') {
+        const count = merged.shards[0]?.count ?? 1;
+        const shards = [...new Set(merged.missing.map((k) => `${(k % count) + 1}/${count}`))];
+        throw new UsageError(`cannot merge: cases ${merged.missing.join(',')} are in none of the given folders (shard ${shards.join(', ')} missing or unfinished); give every shard's folder`);
+      }
       const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
       for (const c of merged.cases) human.line(caseLine(c, merged.planned.length), 'stats');
       human.line(soakVerdictLine(merged), 'verdict');

@@ -13,6 +13,8 @@ import { runSchedule } from '../sim/schedule.js';
 import { replaySpec } from '../sim/schedule-params.js';
 import { readSchedule } from '../sim/schedule-file.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
+import { UsageError } from './parse.js';
+import { formatTrace, idOfSchedule, parseTrace, scheduleId } from '../sim/trace-file.js';
 
 /** Lines of the trace shown on the console (the whole trace goes to --trace-out). */
 const SHOWN = 30;
@@ -30,8 +32,16 @@ export function registerReplay(program: Command): void {
     .option('--json', 'print the outcome as JSON')
     .action(wrapParser(async (file: string, o: { trace?: string; traceOut?: string; json?: boolean }) => {
       const rec = readSchedule(file);
-      if (o.traceOut) checkOutputFile(o.traceOut, '--trace-out');
+      const ownId = idOfSchedule(readFileSync(file, 'utf8'));
       const reference = o.trace ?? traceBeside(file);
+      if (existsSync(reference)) {
+        // A trace of another schedule is a mix-up of files, not a replay that differs.
+        const refId = parseTrace(readFileSync(reference, 'utf8')).id;
+        if (refId !== undefined && ownId !== undefined && refId !== ownId) {
+          throw new UsageError(`bad --trace "${reference}": it is the trace of schedule ${refId}, not of ${file} (schedule ${ownId}); give the trace written beside it`);
+        }
+      }
+      if (o.traceOut) checkOutputFile(o.traceOut, '--trace-out');
       const env = await createSimEnv(rec.config);
       let out;
       try {
@@ -40,9 +50,9 @@ export function registerReplay(program: Command): void {
         await closeSimEnv(env);
       }
       const trace = out.trace.join('\n') + '\n';
-      if (o.traceOut) writeFileAtomic(o.traceOut, trace);
-      const refText = existsSync(reference) ? readFileSync(reference, 'utf8') : undefined;
-      const identical = refText === undefined ? undefined : refText === trace;
+      if (o.traceOut) writeFileAtomic(o.traceOut, formatTrace(ownId ?? scheduleId(readFileSync(file, 'utf8')), out.trace));
+      const ref = existsSync(reference) ? parseTrace(readFileSync(reference, 'utf8')) : undefined;
+      const identical = ref === undefined ? undefined : ref.body === trace;
       const say = (l: string) => (o.json ? process.stderr : process.stdout).write(l + '\n');
       say(`rcutorture replay: ${rec.config.variant}, schedule ${rec.index} (seed ${rec.seed}), ${rec.log.length} decisions, memory model ${rec.config.sim?.memoryModel}`);
       for (const l of out.trace.slice(-SHOWN)) say(l);

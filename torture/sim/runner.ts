@@ -21,6 +21,7 @@ import { closeSimEnv, createSimEnv, type SimEnv } from './sim-env.js';
 import { runSchedule, type ScheduleOutcome, type ScheduleSpec } from './schedule.js';
 import { replaySpec, scheduleSpec } from './schedule-params.js';
 import { formatSchedule, type ScheduleRecord } from './schedule-file.js';
+import { formatTrace, withScheduleId } from './trace-file.js';
 import { DEFAULT_SHRINK, shrinkSchedule } from './shrink.js';
 import { SIM_UNBOUNDED_MS } from './sim-config.js';
 
@@ -136,6 +137,13 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
   }
 }
 
+/** <prefix>schedule.txt and <prefix>trace.txt, both stamped with the schedule's id (replay checks they belong together). */
+function writeScheduleAndTrace(folder: RunFolder, prefix: string, schedule: string, trace: readonly string[]): void {
+  const { text, id } = withScheduleId(schedule);
+  folder.writeFile(`${prefix}schedule.txt`, text);
+  folder.writeFile(`${prefix}trace.txt`, formatTrace(id, trace));
+}
+
 /** Writes the failing schedule and its trace, replays it twice, shrinks it. */
 async function reportFailure(
   env: SimEnv, cfg: RunConfig, failing: { spec: ScheduleSpec; outcome: ScheduleOutcome; detectMs: number },
@@ -151,8 +159,7 @@ async function reportFailure(
     replay: outcome.logOverflow ? 'not-replayable' : 'identical',
   };
   if (folder) {
-    folder.writeFile('schedule.txt', formatSchedule(scheduleRecord(cfg, spec, outcome.log, { cls, step: outcome.failStep })));
-    folder.writeFile('trace.txt', outcome.trace.join('\n') + '\n');
+    writeScheduleAndTrace(folder, '', formatSchedule(scheduleRecord(cfg, spec, outcome.log, { cls, step: outcome.failStep })), outcome.trace);
     report.scheduleFile = `${folder.dir}/schedule.txt`;
     report.traceFile = `${folder.dir}/trace.txt`;
   }
@@ -178,8 +185,7 @@ async function reportFailure(
   if (shrunk.log.length < outcome.log.length || shrunk.outcome.failStep < outcome.failStep) {
     report.shrunk = { decisions: shrunk.log.length, step: shrunk.outcome.failStep, runs: shrunk.runs };
     if (folder) {
-      folder.writeFile('shrunk-schedule.txt', formatSchedule(scheduleRecord(cfg, spec, shrunk.log, { cls, step: shrunk.outcome.failStep })));
-      folder.writeFile('shrunk-trace.txt', shrunk.outcome.trace.join('\n') + '\n');
+      writeScheduleAndTrace(folder, 'shrunk-', formatSchedule(scheduleRecord(cfg, spec, shrunk.log, { cls, step: shrunk.outcome.failStep })), shrunk.outcome.trace);
       report.shrunk.scheduleFile = `${folder.dir}/shrunk-schedule.txt`;
     }
     say(`  shrunk in ${shrunk.runs} replays to ${shrunk.log.length} decisions, failing at step ${shrunk.outcome.failStep}`, 'detail');
