@@ -95,7 +95,7 @@ describe.concurrent('signals', () => {
     const r = await signalAndWait(live, 'SIGINT');
     expect(r.code).toBe(130);
     // The summary written while the run went on is still there and says it did not finish.
-    expect(summaryOf(folder)).toMatchObject({ interrupted: true, verdict: 'INTERRUPTED', final: false });
+    expect(summaryOf(folder)).toMatchObject({ verdict: 'RUNNING', final: false, exitCode: null });
   });
 
   it('kill -9: the folder still holds a readable summary.json (not final) and the log so far', async () => {
@@ -106,7 +106,10 @@ describe.concurrent('signals', () => {
     expect(r.signal).toBe('SIGKILL');
     expect(existsSync(folder)).toBe(true);
     const s = summaryOf(folder);
-    expect(s).toMatchObject({ final: false, interrupted: true, verdict: 'INTERRUPTED', variant: 'qemu-v0' });
+    // RUNNING, not a made-up INTERRUPTED/130: the real status (137) is the killer's to tell; the counts are those so far.
+    expect(s).toMatchObject({ final: false, interrupted: false, verdict: 'RUNNING', exitCode: null, variant: 'qemu-v0' });
+    expect(s.durationMs).toBeGreaterThan(500);
+    expect(s.counters.reads).toBeGreaterThan(0);
     const log = readFileSync(join(folder, 'log.txt'), 'utf8');
     expect(log).toContain('rcutorture');
     expect(log).toContain('Reader Pipe:');

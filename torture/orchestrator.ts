@@ -64,6 +64,8 @@ export interface RunOptions {
 export type LineKind = 'header' | 'stats' | 'stall' | 'detail' | 'verdict';
 
 const TICK_MS = 100;
+/** summary.json is rewritten at least this often (and at every statistics interval). */
+const CHECKPOINT_MS = 1000;
 /** After a stall, a crash or an interrupt: how long roles get to stop before the teardown. */
 const ABORT_GRACE_MS = 1000;
 /** How long background threads get to notice their stop flag. */
@@ -74,6 +76,8 @@ const BACKGROUND_STOP_MS = 3000;
  */
 const INTERRUPT_WAITS_MS = [400, 300, 1000] as const;
 const FAULT_WAITS_MS = [ABORT_GRACE_MS, 500, 2000] as const;
+/** A signal during the end phase lets it go on this long (plus the interrupt teardown: still inside the 3 s promise). */
+const END_AFTER_SIGNAL_MS = 1000;
 /** Longest wait for the worker threads to start (at least the stall timeout). */
 const WORKER_START_MS = 30_000;
 
@@ -147,6 +151,8 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   let deadline = Infinity;
   let orderly = false;
   let interruptedBy: string | undefined;
+  /** When a signal came after the torture phase (-1: none did). */
+  let signalledAt = -1;
   let endNote: string | undefined;
   const timeline = new TimelineRecorder(cfg.durationMs);
 
@@ -154,12 +160,16 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
     tool: 'rcutorture', version: VERSION, verdict, final: false, variant: flavor.name, scenario: cfg.scenario,
     engine: cfg.engine, seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(snap.atMs), config: cfg,
     threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: probeNames },
-    failures: { ...zeroFailures(), ...snap.failures }, ...fromSnapshot(snap), stalls,
-    examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED', exitCode: exitCodeFor(verdict),
-    resultsDir: folder?.dir, memory: memory.usage(),
+    failures: failuresSoFar(snap, stalls, crashes.length), ...fromSnapshot(snap), stalls,
+    examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED',
+    exitCode: verdict === 'RUNNING' ? null : exitCodeFor(verdict), resultsDir: folder?.dir, memory: memory.usage(),
   });
-  // A summary exists from the first moment: a kill still leaves a readable one.
-  folder?.writeSummary(partialSummary('INTERRUPTED', takeSnapshot(shared, rcu, 0)));
+  // A summary exists from the first moment, and is rewritten at least every
+  // CHECKPOINT_MS: a kill -9 still leaves a readable one saying RUNNING, with
+  // the counts, failures and duration so far.
+  const checkpoint = (snap: Snapshot) => { folder?.writeSummary(partialSummary('RUNNING', snap)); nextCheckpoint = snap.atMs + CHECKPOINT_MS; };
+  let nextCheckpoint = 0;
+  checkpoint(takeSnapshot(shared, rcu, elapsed()));
 
   // The duration counts from when every role is running: on a loaded machine
   // starting the workers can outlast a short run, which would then end
@@ -188,15 +198,21 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
       }
     }
     memory.sample(now, phase === 'run');
+    if (now >= nextCheckpoint) checkpoint(tickSnap);
     opts.onTick?.(tickSnap, cfg.durationMs);
     if (now >= nextStat) {
       const snap = takeSnapshot(shared, rcu, now);
       for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs)) say(l, 'stats');
-      folder?.writeSummary(partialSummary('INTERRUPTED', snap));
+      checkpoint(snap);
       prev = snap;
       nextStat += cfg.statIntervalMs;
     }
-    if (opts.signal?.aborted) { interruptedBy = String(opts.signal.reason ?? 'SIGINT'); break; }
+    if (opts.signal?.aborted) {
+      if (phase === 'run') { interruptedBy = String(opts.signal.reason ?? 'SIGINT'); break; }
+      // The torture phase is complete: its end goes on a little longer, so that a run
+      // that finishes in time keeps its verdict; only an end cut short is INTERRUPTED.
+      if (signalledAt < 0) { signalledAt = now; deadline = Math.min(deadline, now + END_AFTER_SIGNAL_MS); }
+    }
     if (opts.stopOnFailure && (stalls.length > 0 || crashes.length > 0 || Object.values(tickSnap.failures).some((n) => n > 0))) {
       opts.onFailure?.(stalls[0]?.atMs ?? now);
       break;
@@ -214,6 +230,9 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
       deadline = now + BACKGROUND_STOP_MS;
     } else if (phase === 'background' && allSettled(tasks.map((t) => t.slot))) {
       orderly = true;
+      break;
+    } else if (now > deadline && signalledAt >= 0) {
+      interruptedBy = String(opts.signal?.reason ?? 'SIGINT');
       break;
     } else if (now > deadline) {
       endNote = phase === 'stopping' ? 'roles did not finish the end-of-run liveness phase' : 'background threads did not stop';
@@ -286,6 +305,14 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   folder?.writeSummary(summary);
   folder?.close();
   return summary;
+}
+
+/** The failure counts of a summary written before the end: the roles' counters, stalls reported and crashes seen so far. */
+function failuresSoFar(snap: Snapshot, stalls: StallReport[], crashes: number): Record<FailureClass, number> {
+  const f = { ...zeroFailures(), ...snap.failures };
+  for (const s of stalls) f[s.kind]++;
+  f['worker-crash'] += crashes;
+  return f;
 }
 
 /**

@@ -15,6 +15,7 @@ import { UsageError, unknownName } from './cli/parse.js';
 import { applyFaultOverrides, type FaultOverrides } from './scenario-schema.js';
 import { drawSwarm } from './faults/swarm.js';
 import { simOverrides, type SimRequest } from './sim/sim-config.js';
+import { requestWarnings } from './run-warnings.js';
 
 export interface RunRequest extends SimRequest {
   /** Absent: the --impl module's first flavor, else the default variant. */
@@ -34,6 +35,8 @@ export interface RunRequest extends SimRequest {
   faults?: FaultOverrides;
   /** Draw a random subset of fault kinds from the seed (swarm testing). */
   swarm?: boolean;
+  /** Told about requests that are valid but probably not what was meant (default: ignored). */
+  warn?: (line: string) => void;
 }
 
 const TEN_MINUTES = 600_000;
@@ -56,6 +59,8 @@ export async function resolveRunConfig(req: RunRequest): Promise<RunConfig> {
   } catch (e) {
     throw new UsageError(`bad fault flags: ${(e as Error).message}`);
   }
+  const flavor = pool.find((f) => f.name === variant);
+  for (const w of requestWarnings(req, sc.stallTimeoutMs, sc.name, faults.points, flavor?.points)) req.warn?.(w);
   return {
     variant,
     impl,

@@ -13,7 +13,8 @@ import {
   type OptionalFaults, type SleepFaults, type StutterFaults, type UpdaterSleepFaults,
 } from './config.js';
 import type { PointInjection } from '../lib/platform/points.js';
-import { UsageError } from './cli/parse.js';
+import { STALL_TIMEOUT_MS, UsageError } from './cli/parse.js';
+import { strictJsonProblem } from './io/json-strict.js';
 
 // ---- value kinds, each with the text that says what it allows -----------------
 
@@ -134,10 +135,10 @@ const faultsSchema = z.strictObject({
 }).partial();
 
 export const scenarioSchema = z.strictObject({
-  description: z.string().min(1).describe('a one-line description'),
+  description: z.string().min(1).regex(/^[^\n\r\u2028\u2029]*$/).describe('a one-line description'),
   readers: int(1, 64).optional(),
   fakewriters: int(0, 32).optional(),
-  stallTimeoutMs: z.number().int().min(100).max(3_600_000).describe('milliseconds from 100 to 3600000').optional(),
+  stallTimeoutMs: z.number().int().min(STALL_TIMEOUT_MS.min).max(STALL_TIMEOUT_MS.max).describe(`milliseconds from ${STALL_TIMEOUT_MS.min} to ${STALL_TIMEOUT_MS.max}`).optional(),
   counterMode: z.enum(['wide', 'narrow']).describe('"wide" or "narrow"').optional(),
   counterBits: int(3, 32).optional(),
   elements: int(16, 100_000).optional(),
@@ -200,10 +201,15 @@ function checkRanges(f: FaultConfig): void {
 
 /** Parses and validates the text of a scenario file; throws a UsageError naming `file`. */
 export function parseScenario(text: string, name: string, file: string): Scenario {
+  // A UTF-8 byte-order mark (Windows editors write one) is not part of the JSON.
+  if (text.startsWith('\uFEFF')) text = text.slice(1);
   let raw: unknown;
   try {
     raw = JSON.parse(text);
+    const strict = strictJsonProblem(text, raw);
+    if (strict) throw new UsageError(`scenario ${file}: ${strict}`);
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     const { line, column, what } = locateJsonError(text);
     throw new UsageError(`scenario ${file}: malformed JSON at line ${line}, column ${column}: ${what}`);
   }

@@ -55,7 +55,8 @@ export interface SoakSummary {
   totals: Record<Verdict, number>;
   interrupted: boolean;
   signal?: string;
-  exitCode: number;
+  /** null while RUNNING. */
+  exitCode: number | null;
   startedAt: string;
   durationMs: number;
   memory?: MemoryUsage;
@@ -111,27 +112,28 @@ function spanOf(cases: CaseResult[]): MemoryUsage | undefined {
 }
 
 function totals(cases: CaseResult[]): Record<Verdict, number> {
-  const t: Record<Verdict, number> = { SUCCESS: 0, FAILURE: 0, INTERRUPTED: 0, ERROR: 0 };
+  const t: Record<Verdict, number> = { SUCCESS: 0, FAILURE: 0, INTERRUPTED: 0, ERROR: 0, RUNNING: 0 };
   for (const c of cases) t[c.verdict]++;
   return t;
 }
 
 /** A failure anywhere wins; then an interrupt; then anything unrun; else success. */
-function soakVerdict(cases: CaseResult[], missing: number[], interrupted: boolean): Verdict {
+function soakVerdict(cases: CaseResult[], missing: number[], interrupted: boolean): Exclude<Verdict, 'RUNNING'> {
   const t = totals(cases);
   if (t.FAILURE > 0) return 'FAILURE';
   if (interrupted || t.INTERRUPTED > 0) return 'INTERRUPTED';
-  if (t.ERROR > 0 || missing.length > 0) return 'ERROR';
+  // A case that never finished (its summary still RUNNING) did not pass.
+  if (t.ERROR > 0 || t.RUNNING > 0 || missing.length > 0) return 'ERROR';
   return 'SUCCESS';
 }
 
 function finish(s: Omit<SoakSummary, 'verdict' | 'totals' | 'missing' | 'exitCode' | 'final'>, final: boolean): SoakSummary {
   const done = new Set(s.cases.map((c) => c.k));
   const missing = s.planned.filter((k) => !done.has(k));
-  // Until it is final, a soak.json says "not finished" (what a kill leaves behind).
-  const interrupted = s.interrupted || !final;
-  const verdict = soakVerdict(s.cases, final ? missing : [], interrupted);
-  return { ...s, final, verdict, interrupted, totals: totals(s.cases), missing, exitCode: exitCodeFor(verdict, s.signal) };
+  // Until it is final, a soak.json says RUNNING (what a kill leaves behind), with the cases done so far.
+  if (!final) return { ...s, final, verdict: 'RUNNING', totals: totals(s.cases), missing, exitCode: null };
+  const verdict = soakVerdict(s.cases, missing, s.interrupted);
+  return { ...s, final, verdict, totals: totals(s.cases), missing, exitCode: exitCodeFor(verdict, s.signal) };
 }
 
 /** The last line of a soak or a merge, in the style of a run's verdict line. */

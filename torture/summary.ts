@@ -7,7 +7,8 @@ import type { LatencyStats } from './latency.js';
 import type { MemoryUsage } from './memory.js';
 import type { TimelineSummary } from './timeline.js';
 
-export type Verdict = 'SUCCESS' | 'FAILURE' | 'INTERRUPTED' | 'ERROR';
+/** RUNNING: written while the run goes on; what a kill -9 leaves (the counts so far, no verdict yet). */
+export type Verdict = 'SUCCESS' | 'FAILURE' | 'INTERRUPTED' | 'ERROR' | 'RUNNING';
 
 export interface Summary {
   tool: 'rcutorture';
@@ -49,7 +50,8 @@ export interface Summary {
   interrupted: boolean;
   signal?: string;
   error?: string;
-  exitCode: number;
+  /** null while RUNNING: the process has not chosen one yet (after a kill, its status is the killer's to tell). */
+  exitCode: number | null;
   resultsDir?: string;
 }
 
@@ -70,7 +72,7 @@ export function verdictLine(s: Pick<Summary, 'variant' | 'scenario' | 'verdict' 
 
 export const EXIT = { success: 0, failure: 1, usage: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
 
-export function exitCodeFor(verdict: Verdict, signal?: string): number {
+export function exitCodeFor(verdict: Exclude<Verdict, 'RUNNING'>, signal?: string): number {
   switch (verdict) {
     case 'SUCCESS': return EXIT.success;
     case 'FAILURE': return EXIT.failure;

@@ -12,6 +12,7 @@ import { ConsoleReporter } from '../progress.js';
 import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine } from '../soak.js';
 import { UsageError } from './parse.js';
 import { pathErrorFrom } from '../io/safe-fs.js';
+import { EXIT } from '../summary.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
 
 interface MergeCliOptions { junit?: string; out?: string; json?: boolean; quiet?: boolean }
@@ -57,6 +58,6 @@ export function registerMerge(program: Command): void {
       }
       if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml(merged.cases, 'rcutorture soak'));
       if (o.json) process.stdout.write(JSON.stringify(merged, null, 2) + '\n');
-      await exitWhenFlushed(merged.exitCode);
+      await exitWhenFlushed(merged.exitCode ?? EXIT.internal);
     }));
 }

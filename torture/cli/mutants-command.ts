@@ -7,7 +7,7 @@ import { checkResultsRoot } from '../results.js';
 import { freshSeed } from '../random.js';
 import { loadScenario } from '../scenarios.js';
 import { EXIT } from '../summary.js';
-import { parseCount, parseDuration, parseSeed, unknownName } from './parse.js';
+import { parseCount, parseDuration, parseSeed, parseStallTimeout, unknownName } from './parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
 
 interface MutantsCliOptions {
@@ -32,7 +32,7 @@ export function registerMutants(program: Command): void {
       const count = parseCount(o.seeds, '--seeds', 1, 100);
       const first = o.seed !== undefined ? parseSeed(o.seed) : freshSeed();
       const seeds = Array.from({ length: count }, (_, i) => (first + i) >>> 0);
-      const stallTimeoutMs = o.stallTimeout !== undefined ? parseDuration(o.stallTimeout, '--stall-timeout') : undefined;
+      const stallTimeoutMs = o.stallTimeout !== undefined ? parseStallTimeout(o.stallTimeout) : undefined;
       // Every planted bug, then the real ones: variants that declare what the suite must find.
       const targets = [...MUTANTS, ...VARIANTS.filter((v) => v.expected?.length)];
       const mutants = o.only === undefined ? targets : o.only.split(',').map((n) => n.trim()).map((n) => {

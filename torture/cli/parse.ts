@@ -27,7 +27,21 @@ export function parseDuration(text: string, what = 'duration'): number {
   }
   if (!(total > 0)) throw new UsageError(`bad ${what} "${text}": must be greater than zero`);
   if (total > MAX_DURATION_MS) throw new UsageError(`bad ${what} "${text}": must be at most 30d`);
+  // Durations are whole milliseconds: 0.1ms would silently become no time at all.
+  if (Math.round(total) < 1) throw new UsageError(`bad ${what} "${text}": must be at least 1ms`);
   return Math.round(total);
+}
+
+/** The bounds scenario files put on stallTimeoutMs: one limit everywhere. */
+export const STALL_TIMEOUT_MS = { min: 100, max: 3_600_000 } as const;
+
+/** --stall-timeout: a duration within the bounds scenario files have. */
+export function parseStallTimeout(text: string, what = '--stall-timeout'): number {
+  const ms = parseDuration(text, what);
+  if (ms < STALL_TIMEOUT_MS.min || ms > STALL_TIMEOUT_MS.max) {
+    throw new UsageError(`bad ${what} "${text}": must be from 100ms to 1h (as stallTimeoutMs in scenario files)`);
+  }
+  return ms;
 }
 
 /** "a,b,c": a non-empty list of distinct non-empty names. */

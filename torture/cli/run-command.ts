@@ -8,9 +8,10 @@ import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../results.j
 import { ConsoleReporter } from '../progress.js';
 import { junitXml } from '../junit.js';
 import { caseResult } from '../summary.js';
-import { UsageError, parseCount, parseDuration, parseSeed } from './parse.js';
+import { UsageError, parseStallTimeout, parseCount, parseDuration, parseSeed } from './parse.js';
 import { addFaultOptions, faultRequestFromOptions, type FaultCliOptions } from './fault-options.js';
-import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
+import { EXIT } from '../summary.js';
+import { exitWhenFlushed, installSignalHandlers, warnLoudly, wrapParser } from './util.js';
 import { addSimOptions, simRequestFromOptions, type SimCliOptions } from '../sim/sim-options.js';
 
 export interface RunCliOptions extends FaultCliOptions, SimCliOptions {
@@ -34,13 +35,14 @@ export async function runConfigFromOptions(o: RunCliOptions, variantGiven = true
     seed: o.seed !== undefined ? parseSeed(o.seed) : undefined,
     readers: o.readers !== undefined ? parseCount(o.readers, '--readers', 1, 64) : undefined,
     fakewriters: o.fakewriters !== undefined ? parseCount(o.fakewriters, '--fakewriters', 0, 32) : undefined,
-    stallTimeoutMs: o.stallTimeout !== undefined ? parseDuration(o.stallTimeout, '--stall-timeout') : undefined,
+    stallTimeoutMs: o.stallTimeout !== undefined ? parseStallTimeout(o.stallTimeout) : undefined,
     statIntervalMs: o.statInterval !== undefined ? parseDuration(o.statInterval, '--stat-interval') : undefined,
     counterMode: o.counter,
     counterBits: o.counterBits !== undefined ? parseCount(o.counterBits, '--counter-bits', 3, 32) : undefined,
     elements: o.elements !== undefined ? parseCount(o.elements, '--elements', 16, 100_000) : undefined,
     ...faultRequestFromOptions(o),
     ...simRequestFromOptions(o),
+    warn: warnLoudly,
   });
 }
 
@@ -77,7 +79,7 @@ export function registerRun(program: Command): void {
       human.done();
       if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml([caseResult(summary)]));
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-      await exitWhenFlushed(summary.exitCode);
+      await exitWhenFlushed(summary.exitCode ?? EXIT.internal);
     }));
 }
 

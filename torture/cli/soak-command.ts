@@ -11,8 +11,9 @@ import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../results.j
 import { ConsoleReporter } from '../progress.js';
 import { junitXml } from '../junit.js';
 import { caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../soak.js';
-import { UsageError, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from './parse.js';
-import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
+import { UsageError, parseStallTimeout, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from './parse.js';
+import { EXIT } from '../summary.js';
+import { exitWhenFlushed, installSignalHandlers, warnLoudly, wrapParser } from './util.js';
 
 interface SoakCliOptions {
   variants: string; scenarios: string; durationEach: string; seeds: string; shard: string; seedBase: string;
@@ -40,8 +41,9 @@ async function planFromOptions(o: SoakCliOptions): Promise<SoakPlan> {
     durationMs: matrix.durationEachMs,
     readers: o.readers !== undefined ? parseCount(o.readers, '--readers', 1, 64) : undefined,
     fakewriters: o.fakewriters !== undefined ? parseCount(o.fakewriters, '--fakewriters', 0, 32) : undefined,
-    stallTimeoutMs: o.stallTimeout !== undefined ? parseDuration(o.stallTimeout, '--stall-timeout') : undefined,
+    stallTimeoutMs: o.stallTimeout !== undefined ? parseStallTimeout(o.stallTimeout) : undefined,
     statIntervalMs: o.statInterval !== undefined ? parseDuration(o.statInterval, '--stat-interval') : undefined,
+    warn: warnLoudly,
   };
   // Every variant and scenario is checked, not only this shard's: shards must fail alike on a typo.
   for (const variant of matrix.variants) {
@@ -96,6 +98,6 @@ export function registerSoak(program: Command): void {
       if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml(summary.cases, 'rcutorture soak'));
       human.line(soakVerdictLine(summary), 'verdict');
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
-      await exitWhenFlushed(summary.exitCode);
+      await exitWhenFlushed(summary.exitCode ?? EXIT.internal);
     }));
 }

@@ -47,3 +47,12 @@ export async function exitWhenFlushed(code: number): Promise<never> {
   await Promise.race([Promise.all([flush(process.stdout), flush(process.stderr)]), new Promise((r) => setTimeout(r, 1000).unref())]);
   process.exit(code);
 }
+
+const warned = new Set<string>();
+
+/** A request that is valid but probably not meant: one stderr line, once per process (a soak resolves many cases). */
+export function warnLoudly(line: string): void {
+  if (warned.has(line)) return;
+  warned.add(line);
+  process.stderr.write(`rcutorture: WARNING: ${line}\n`);
+}
