@@ -3,13 +3,16 @@
  * scenarios/ folder (data, not code), or any file given by path. The format
  * and its validation live in scenario-schema.ts.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario, type Scenario } from './scenario-schema.js';
 import { UsageError, unknownName } from './cli/parse.js';
 
 export type { Scenario };
+
+/** Largest scenario file read. */
+const MAX_SCENARIO_BYTES = 1 << 20;
 
 /**
  * The shipped scenarios folder. This module runs as torture/scenarios.ts
@@ -46,8 +49,12 @@ export function loadScenario(ref: string): Scenario {
     const file = resolve(ref);
     let text: string;
     try {
+      // A scenario is a few hundred bytes: anything huge is the wrong file (and not worth reading).
+      const size = statSync(file).size;
+      if (size > MAX_SCENARIO_BYTES) throw new UsageError(`bad --scenario "${ref}": ${file} is ${size} bytes; a scenario file is at most ${MAX_SCENARIO_BYTES}`);
       text = readFileSync(file, 'utf8');
     } catch (e) {
+      if (e instanceof UsageError) throw e;
       throw new UsageError(`bad --scenario "${ref}": cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
     return parseScenario(text, basename(file).replace(/\.json$/, ''), ref);
