@@ -70,13 +70,13 @@ export function verdictLine(s: Pick<Summary, 'variant' | 'scenario' | 'verdict' 
   return head;
 }
 
-export const EXIT = { success: 0, failure: 1, usage: 2, internal: 3, sigint: 130, sigterm: 143 } as const;
+export const EXIT = { success: 0, failure: 1, usage: 2, internal: 3, sighup: 129, sigint: 130, sigterm: 143 } as const;
 
 export function exitCodeFor(verdict: Exclude<Verdict, 'RUNNING'>, signal?: string): number {
   switch (verdict) {
     case 'SUCCESS': return EXIT.success;
     case 'FAILURE': return EXIT.failure;
-    case 'INTERRUPTED': return signal === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    case 'INTERRUPTED': return signal === 'SIGTERM' ? EXIT.sigterm : signal === 'SIGHUP' ? EXIT.sighup : EXIT.sigint;
     default: return EXIT.internal;
   }
 }

@@ -5,6 +5,13 @@
  * once with 128 + the signal number, as an unhandled one would, but says so;
  * once a run is attached, the first signal stops it in order (roles stopped,
  * summary.json written) and a second exits at once.
+ *
+ * Under `npx rcutorture` (npm exec) this process is not npm's child: npm runs
+ * `sh -c rcutorture ...` and forwards SIGINT/SIGTERM to that shell only. A
+ * SIGTERM kills the shell and would leave the run going on orphaned, so
+ * under npm exec the loss of the parent counts as a hangup (SIGHUP). (A
+ * SIGINT the shell swallows; the project's .npmrc makes npm use a shell that
+ * execs the command, so that npm signals this process directly.)
  */
 import { constants } from 'node:os';
 
@@ -46,9 +53,30 @@ function onSignal(sig: string): void {
   }, INTERRUPT_DEADLINE_MS).unref();
 }
 
+/** How often the parent is checked under npm exec: a fraction of the 3 s an interrupt may take. */
+const PARENT_POLL_MS = 100;
+
+/** True when npm exec (npx) started this process through a shell of its own. */
+function underNpmExec(): boolean {
+  return process.env.npm_command === 'exec' || process.env.npm_lifecycle_event === 'npx';
+}
+
+/** Under npm exec, a parent that is gone (this process re-parented) is a hangup. */
+function watchParent(): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    say(`parent process ${parent} (npm exec's shell) is gone`);
+    onSignal('SIGHUP');
+  }, PARENT_POLL_MS);
+  timer.unref();
+}
+
 /** Installs the handlers; called by main before anything else loads. */
 export function guardSignals(): void {
   for (const sig of SIGNALS) process.on(sig, () => onSignal(sig));
+  if (underNpmExec()) watchParent();
 }
 
 /**
