@@ -13,7 +13,7 @@ export type {
   RcuFlavor, RcuInstance, FlavorCaps, FlavorConfig, AttachConfig, BackgroundThread, FailureClass,
 } from './lib/rcu/flavor.js';
 export { FAILURE_CLASSES, DEFAULT_FLAVOR_CONFIG, gpSeqSnap, gpSeqDone } from './lib/rcu/flavor.js';
-export { mutant, type MutantSpec } from './lib/rcu/mutant.js';
+export { mutant, type MutantSpec } from './lib/rcu/mutants/mutant.js';
 export { VARIANTS, MUTANTS, FLAVORS, findFlavor } from './lib/rcu/registry.js';
 
 // ---- shared memory: layout and the primitives built on the Platform -----------

@@ -1,14 +1,14 @@
 /** Every shipped RCU implementation: variants first, then mutants. */
 import type { RcuFlavor } from './flavor.js';
-import { qemuV0 } from './qemu-v0.js';
-import { qemuV1 } from './qemu-v1.js';
-import { qemuV2 } from './qemu-v2.js';
-import { qemuV2Fixed } from './qemu-v2-fixed.js';
-import { qemuV3Semaphore } from './qemu-v3-semaphore.js';
-import { urcuMb } from './urcu-mb.js';
-import { qsbr } from './qsbr.js';
-import { ebr } from './ebr.js';
-import { busted } from './busted.js';
+import { qemuV0 } from './qemu/v0.js';
+import { qemuV1 } from './qemu/v1.js';
+import { qemuV2 } from './qemu/v2.js';
+import { qemuV2Fixed } from './qemu/v2-fixed.js';
+import { qemuV3Semaphore } from './qemu/v3-semaphore.js';
+import { urcuMb } from './urcu/urcu-mb.js';
+import { qsbr } from './urcu/qsbr.js';
+import { ebr } from './ebr/ebr.js';
+import { busted } from './mutants/busted.js';
 import {
   qemuV0EarlyCallbacks, qemuV0NarrowSinglePhase, qemuV0LostWakeup, qemuV0NoForceNotify,
   qemuV0UnlockSkipsWake, qemuV0RegisterUnlocked, qemuV0NoReaderBarrier,

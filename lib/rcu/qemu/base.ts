@@ -14,7 +14,7 @@ import { Event } from '../../shm/event.js';
 import { Mutex } from '../../shm/mutex.js';
 import { MpscQueue, HEAD_FUNC } from '../../shm/mpsc-queue.js';
 import { IntrusiveList } from '../../shm/list.js';
-import { C, R, MARKER_DONE, MARKER_FN, MAX_NOTIFIERS, RCU_GP_CTR } from './state.js';
+import { C, R, MARKER_DONE, MARKER_FN, MAX_NOTIFIERS, RCU_GP_CTR } from '../common/state.js';
 
 /** Thrown inside a background thread's loops when the harness asks it to stop. */
 class StopBackground extends Error {}

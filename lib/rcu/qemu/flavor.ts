@@ -3,7 +3,7 @@ import type { Platform } from '../../platform/platform.js';
 import type { Heap } from '../../shm/layout.js';
 import type { AttachConfig, FailureClass, FlavorCaps, RcuFlavor } from '../flavor.js';
 import type { QemuRcu } from './base.js';
-import { qemuLayout } from './state.js';
+import { qemuLayout } from '../common/state.js';
 
 export type QemuImpl = new (p: Platform, heap: Heap, cfg: AttachConfig) => QemuRcu;
 

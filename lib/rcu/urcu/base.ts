@@ -11,7 +11,7 @@
  *   call_rcu worker (QemuRcu.callRcuThread's plain loop).
  */
 import { QemuRcu } from '../qemu/base.js';
-import { R } from '../qemu/state.js';
+import { R } from '../common/state.js';
 
 /** liburcu's RCU_QS_ACTIVE_ATTEMPTS: scans before the updater goes to sleep. */
 export const RCU_QS_ACTIVE_ATTEMPTS = 100;

@@ -12,9 +12,9 @@
  * as soon as a callback is counted and subtracts its batch after it. That
  * is the base's plain QemuRcu.callRcuThread, so this file does not override it.
  */
-import { QemuRcu } from './qemu/base.js';
-import { C, RCU_CALL_MIN_SIZE } from './qemu/state.js';
-import { qemuFlavor } from './qemu/flavor.js';
+import { QemuRcu } from './base.js';
+import { C, RCU_CALL_MIN_SIZE } from '../common/state.js';
+import { qemuFlavor } from './flavor.js';
 
 /** Polls of the normal state before the grace period is forced. */
 const MAX_SLEEPS = 5;

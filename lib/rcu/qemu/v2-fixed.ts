@@ -13,10 +13,10 @@
  *   through force_event, and stays set for the next batch, in case the
  *   requester's callback is there.
  */
-import { QemuV2 } from './qemu-v2.js';
-import { C } from './qemu/state.js';
-import { qemuFlavor } from './qemu/flavor.js';
-import { Event } from '../shm/event.js';
+import { QemuV2 } from './v2.js';
+import { C } from '../common/state.js';
+import { qemuFlavor } from './flavor.js';
+import { Event } from '../../shm/event.js';
 
 const FORCED = 1 << 31;
 const COUNT_MASK = ~FORCED;

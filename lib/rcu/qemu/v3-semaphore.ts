@@ -17,10 +17,10 @@
  * (only a 0 -> 1 call_rcu posts, which is qemu-v2's hang again): it polls
  * instead. The producer it waits for is between two stores and never blocks.
  */
-import { QemuV2 } from './qemu-v2.js';
-import { C } from './qemu/state.js';
-import { qemuFlavor } from './qemu/flavor.js';
-import { Semaphore } from '../shm/semaphore.js';
+import { QemuV2 } from './v2.js';
+import { C } from '../common/state.js';
+import { qemuFlavor } from './flavor.js';
+import { Semaphore } from '../../shm/semaphore.js';
 
 /** Poll period of the dequeue loop while a counted node is still unlinked. */
 const LINK_POLL_MS = 1;

@@ -19,11 +19,11 @@
  * style. A callback retired at epoch c runs at c+2 at the earliest, past the
  * gpSeqSnap(2c) = 2c+2 the harness checks.
  */
-import type { Platform } from '../platform/platform.js';
-import type { Heap, RegionSpec } from '../shm/layout.js';
-import type { AttachConfig, BackgroundThread, FlavorConfig, RcuFlavor, RcuInstance } from './flavor.js';
-import { Event, eventInit } from '../shm/event.js';
-import { HEAD_FUNC, MPSC_QUEUE_WORDS, MpscQueue, RCU_HEAD_WORDS, mpscQueueInit } from '../shm/mpsc-queue.js';
+import type { Platform } from '../../platform/platform.js';
+import type { Heap, RegionSpec } from '../../shm/layout.js';
+import type { AttachConfig, BackgroundThread, FlavorConfig, RcuFlavor, RcuInstance } from '../flavor.js';
+import { Event, eventInit } from '../../shm/event.js';
+import { HEAD_FUNC, MPSC_QUEUE_WORDS, MpscQueue, RCU_HEAD_WORDS, mpscQueueInit } from '../../shm/mpsc-queue.js';
 
 /** Control cells. */
 const C = {

@@ -16,10 +16,10 @@
  * else sets sync_event (a force_rcu). The second posting fixed it.
  * Every synchronize_rcu() caller then waits behind the stuck batch as well.
  */
-import { QemuRcu } from './qemu/base.js';
-import { C, R, RCU_CALL_MIN_SIZE } from './qemu/state.js';
-import { qemuFlavor } from './qemu/flavor.js';
-import type { Event } from '../shm/event.js';
+import { QemuRcu } from './base.js';
+import { C, R, RCU_CALL_MIN_SIZE } from '../common/state.js';
+import { qemuFlavor } from './flavor.js';
+import type { Event } from '../../shm/event.js';
 
 /** Polls before the grace period is forced, when the caller allows sleeping. */
 const MAX_SLEEPS = 5;

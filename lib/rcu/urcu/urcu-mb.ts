@@ -5,8 +5,8 @@
  * takes two phases of a parity bit, whatever the counter width, and the
  * updater spins about a hundred scans before sleeping (UrcuBase).
  */
-import { UrcuBase, URCU_CAPS } from './urcu/base.js';
-import { qemuFlavor } from './qemu/flavor.js';
+import { UrcuBase, URCU_CAPS } from './base.js';
+import { qemuFlavor } from '../qemu/flavor.js';
 
 export class UrcuMb extends UrcuBase {
   protected override twoPhase(): boolean { return true; }

@@ -10,9 +10,9 @@
  * at read_lock". Like liburcu-qsbr, a single increment on wide counters and
  * two parity phases on narrow ones (the base's twoPhase).
  */
-import { UrcuBase, URCU_CAPS } from './urcu/base.js';
-import { qemuFlavor } from './qemu/flavor.js';
-import { C, R } from './qemu/state.js';
+import { UrcuBase, URCU_CAPS } from './base.js';
+import { qemuFlavor } from '../qemu/flavor.js';
+import { C, R } from '../common/state.js';
 
 export class Qsbr extends UrcuBase {
   override readLock(): void { this.depth++; }
