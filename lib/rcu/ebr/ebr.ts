@@ -23,6 +23,7 @@ import type { Platform } from '../../platform/platform.js';
 import type { Heap, RegionSpec } from '../../shm/layout.js';
 import type { AttachConfig, BackgroundThread, FlavorConfig, RcuFlavor, RcuInstance } from '../flavor.js';
 import { Event, eventInit } from '../../shm/event.js';
+import { QUEUE_POINTS, READ_SIDE_POINTS } from '../common/points.js';
 import { HEAD_FUNC, MPSC_QUEUE_WORDS, MpscQueue, RCU_HEAD_WORDS, mpscQueueInit } from '../../shm/mpsc-queue.js';
 
 /** Control cells. */
@@ -211,6 +212,8 @@ export const ebr: RcuFlavor = {
   description: 'epoch-based reclamation, crossbeam style: pinned readers, epoch advances when all have seen it, free at e+2',
   provenance: 'crossbeam-epoch (after K. Fraser, "Practical lock-freedom", 2004)',
   caps: { callRcu: true, drain: false, barrier: true, force: false, fifoCallbacks: true, qsbr: false },
+  counterSpecs: [],
+  points: [...READ_SIDE_POINTS, ...QUEUE_POINTS, 'wait_for_readers:before-wait'],
   layout: ebrLayout,
   attach: (p, heap, cfg) => new Ebr(p, heap, cfg),
 };

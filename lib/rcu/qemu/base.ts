@@ -16,6 +16,11 @@ import { MpscQueue, HEAD_FUNC } from '../../shm/mpsc-queue.js';
 import { IntrusiveList } from '../../shm/list.js';
 import { C, R, MARKER_DONE, MARKER_FN, MAX_NOTIFIERS, RCU_GP_CTR } from '../common/state.js';
 
+export type ForceCause = 'requested' | 'backlog' | 'timeout';
+const FORCED_BY: Record<ForceCause, number> = {
+  requested: C.FORCED_REQUESTED, backlog: C.FORCED_BACKLOG, timeout: C.FORCED_TIMEOUT,
+};
+
 /** Thrown inside a background thread's loops when the harness asks it to stop. */
 class StopBackground extends Error {}
 
@@ -135,15 +140,21 @@ export abstract class QemuRcu implements RcuInstance {
   /** Whether this flavor calls force notifiers at all. */
   protected kicksReaders(): boolean { return true; }
 
+  /** rcu_add_force_rcu_notifier: under registry_lock, as in QEMU (the walks read the list under it). */
   private addNotifierCell(cell: number): void {
-    const n = this.p.load(this.me + R.NOTIFIER_COUNT);
-    if (n >= MAX_NOTIFIERS) throw new Error('too many force notifiers');
-    this.p.store(this.me + R.NOTIFIERS + n, cell);
-    this.p.store(this.me + R.NOTIFIER_COUNT, n + 1, 'release');
+    this.underRegistryLock(() => {
+      const n = this.p.load(this.me + R.NOTIFIER_COUNT);
+      if (n >= MAX_NOTIFIERS) throw new Error('too many force notifiers');
+      this.p.store(this.me + R.NOTIFIERS + n, cell);
+      this.p.store(this.me + R.NOTIFIER_COUNT, n + 1, 'release');
+    });
   }
 
-  /** notifier_list_notify(&r->force_rcu): kick the reader out of its section. */
-  protected notify(rec: number): void {
+  /**
+   * notifier_list_notify(&r->force_rcu): kick the reader out of its section.
+   * `unsolicited`: no drain or force request asked for this kick (accounting).
+   */
+  protected notify(rec: number, unsolicited = false): void {
     const p = this.p;
     const n = p.load(rec + R.NOTIFIER_COUNT, 'acquire');
     for (let i = 0; i < n; i++) {
@@ -151,6 +162,7 @@ export abstract class QemuRcu implements RcuInstance {
       p.fetchAdd(cell, 1);
       p.wake(cell);
       p.fetchAdd(this.ctl + C.KICKS, 1);
+      if (unsolicited) p.fetchAdd(this.ctl + C.UNSOLICITED_KICKS, 1);
     }
   }
 
@@ -237,21 +249,54 @@ export abstract class QemuRcu implements RcuInstance {
   /**
    * Enter the forced state (qemu-v1 on): kick every registered reader out of
    * its section and arm its `waiting`, so that leaving wakes the updater.
+   * The caller holds registry_lock, except in qemu-v2, whose posting walks
+   * the registry with the lock dropped (its hang).
    */
-  protected forceReaders(): void {
-    this.p.fetchAdd(this.ctl + C.FORCED_GPS, 1);
+  protected forceReaders(cause: ForceCause): void {
+    this.countForcedGp(cause);
     this.forEachRegistered((r) => {
-      this.notify(r);
+      this.p.point('wait_for_readers:force-walk');
+      this.notify(r, cause !== 'requested');
       this.p.store(r + R.WAITING, 1, 'relaxed');
     });
   }
 
+  // ---- accounting: why grace periods were expedited ---------------------------
+
+  /**
+   * Why a grace period is being forced, for the counters only: 'requested'
+   * when a drain or force_rcu() is outstanding, else the heuristic that
+   * fired (a callback backlog, or the normal state's polls running out).
+   */
+  protected forceCause(backlog: boolean): ForceCause {
+    const p = this.p;
+    const forceAsked = p.exchange(this.ctl + C.FORCE_REQS, 0) !== 0;
+    if (forceAsked || p.load(this.ctl + C.IN_DRAIN, 'relaxed') > 0) return 'requested';
+    return backlog ? 'backlog' : 'timeout';
+  }
+
+  private countForcedGp(cause: ForceCause): void {
+    this.p.fetchAdd(this.ctl + C.FORCED_GPS, 1);
+    this.p.fetchAdd(this.ctl + FORCED_BY[cause], 1);
+  }
+
+  /** Bookkeeping of a force request (force_rcu), read by forceCause. */
+  protected noteForceRequest(): void { this.p.fetchAdd(this.ctl + C.FORCE_REQS, 1); }
+
   gpSeq(): number { return this.p.load(this.ctl + C.SEQ, 'acquire'); }
 
   counters(): Record<string, number> {
+    const at = (cell: number) => this.p.load(this.ctl + cell);
+    const backlog = at(C.FORCED_BACKLOG);
+    const timeout = at(C.FORCED_TIMEOUT);
     return {
-      forcedGracePeriods: this.p.load(this.ctl + C.FORCED_GPS),
-      kicks: this.p.load(this.ctl + C.KICKS),
+      forcedGracePeriods: at(C.FORCED_GPS),
+      kicks: at(C.KICKS),
+      forcedRequested: at(C.FORCED_REQUESTED),
+      forcedBacklog: backlog,
+      forcedTimeout: timeout,
+      unsolicitedForcedGracePeriods: backlog + timeout,
+      unsolicitedKicks: at(C.UNSOLICITED_KICKS),
     };
   }
 
@@ -277,12 +322,19 @@ export abstract class QemuRcu implements RcuInstance {
     return done;
   }
 
+  /**
+   * drain_call_rcu(). `in_drain_call_rcu` is QEMU's up to the seed patch;
+   * later postings drop it, and keep it here only as accounting (forceCause).
+   */
   drain(): void {
     const inDrain = this.ctl + C.IN_DRAIN;
     this.p.fetchAdd(inDrain, 1);
-    this.queueMarker(this.record(this.cfg.slot) + R.DRAIN_MARKER).wait();
+    this.drainBody(this.record(this.cfg.slot) + R.DRAIN_MARKER);
     this.p.fetchAdd(inDrain, -1);
   }
+
+  /** Queue the drain marker and wait for it (postings from qemu-v2 on also force). */
+  protected drainBody(marker: number): void { this.queueMarker(marker).wait(); }
 
   // ---- the call_rcu thread ----------------------------------------------------
 
@@ -324,9 +376,6 @@ export abstract class QemuRcu implements RcuInstance {
       if (this.stopRequested()) throw new StopBackground();
     }
   }
-
-  /** Whether the harness asked the background thread to stop (checked at batch boundaries). */
-  protected stopping(): boolean { return this.stopRequested(); }
 
   /** Invoke one dequeued callback: markers are ours, everything else the harness's. */
   protected invoke(node: number): void {

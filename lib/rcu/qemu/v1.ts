@@ -28,7 +28,7 @@ export class QemuV1 extends QemuRcu {
     for (;;) {
       if (!forced && this.shouldForce(sleeps)) {
         forced = true;
-        this.forceReaders();
+        this.forceReaders(this.forceCause(this.callCount() >= RCU_CALL_MIN_SIZE));
       }
       // Order the stores to `waiting` before the loads of each reader's ctr.
       p.fence();

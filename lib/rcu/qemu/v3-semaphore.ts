@@ -1,34 +1,47 @@
 /**
- * qemu-v3-semaphore: the proposal made in review of qemu-v2. VARIANTS.md,
- * section qemu-v3-semaphore.
+ * qemu-v3-semaphore: Peter Xu's proposal in review of the first force_rcu
+ * posting (qemu-v2), "rcu: Make sync_event a semaphore", an inline patch of
+ * 6 Nov 2025 amended on 7 Nov (the amendment computes
+ * `sleep = !qatomic_xchg(&forced, false)` inside the idle loop, just before
+ * reading the count, instead of after it). Never posted as a series.
  *
- * What changed from qemu-v2: sync_event becomes a counting semaphore, posted
- * by force_rcu and by the 0 -> 1 call_rcu, so no post is ever lost and all
- * the resets and the exchange loop disappear. The thread computes
- * `sleep = !exchange(forced, false)` just before reading the count.
+ * What it changes from qemu-v2: sync_event becomes a counting semaphore,
+ * posted by force_rcu() and by the 0 -> 1 call_rcu, so no post is lost and
+ * every reset and the exchange loop disappear.
  *
- * Review found two windows, both spurious forced grace periods (safe, but
- * every force kicks every busy reader): (a) a force landing between that
- * exchange and the count read is served only because its post wakes the
- * timed wait in wait_for_readers, and leaves `forced` set for a later batch;
- * (b) a post left over from a call_rcu can be eaten by that timed wait.
+ * THIS VARIANT IS NOT THE PROPOSAL AS POSTED: it carries three fixes, ours,
+ * so that it says what the semaphore idea costs when the rest is right.
+ * The literal proposal is the mutant `qemu-v3-semaphore!as-posted`
+ * (lib/rcu/mutants/qemu-v3-semaphore.ts), expected to hang.
  *
- * With no event to reset, the dequeue loop cannot wait on the semaphore
- * (only a 0 -> 1 call_rcu posts, which is qemu-v2's hang again): it polls
- * instead. The producer it waits for is between two stores and never blocks.
+ * 1. The normal state's poll forces when the semaphore WAS posted. As
+ *    posted, `qemu_sem_timedwait`'s result (0 posted, -1 timed out) is used
+ *    as a boolean, so a timeout forces and a post does not (Peter noted the
+ *    same inversion of qemu_event_timedwait's result in qemu-v2's code).
+ * 2. The dequeue loop polls for the unlinked node instead of sleeping on
+ *    the semaphore: only a 0 -> 1 call_rcu posts it, and the poll in
+ *    wait_for_readers eats posts, so sleeping there is qemu-v2's hang again.
+ *    The producer it waits for is between two stores and never blocks.
+ * 3. The force walk runs with registry_lock held (QemuV2.walkWithLockDropped),
+ *    which removes qemu-v2's other hang, inherited by the proposal.
+ *
+ * Known cost, kept: spurious forced grace periods (a force landing between
+ * the exchange and the count read is served by a later batch; a post left
+ * by a call_rcu can cut a poll short and force it).
  */
 import { QemuV2 } from './v2.js';
 import { C } from '../common/state.js';
 import { qemuFlavor } from './flavor.js';
 import { Semaphore } from '../../shm/semaphore.js';
 
-/** Poll period of the dequeue loop while a counted node is still unlinked. */
+/** Poll period of the dequeue loop while a counted node is still unlinked (fix 2). */
 const LINK_POLL_MS = 1;
 
 export class QemuV3Semaphore extends QemuV2 {
-  private readonly sem = new Semaphore(this.p, this.ctl + C.CALL_SEM);
+  protected readonly sem = new Semaphore(this.p, this.ctl + C.CALL_SEM);
 
   override forceRcu(): void {
+    this.noteForceRequest();
     this.p.store(this.ctl + C.FORCED, 1);
     this.sem.post();
   }
@@ -37,7 +50,11 @@ export class QemuV3Semaphore extends QemuV2 {
     if (this.p.fetchAdd(this.ctl + C.CALL_COUNT, 1) === 0) this.sem.post();
   }
 
+  /** Fix 1: true when the semaphore was posted within `ms`. */
   protected override forceWait(ms: number): boolean { return this.sem.timedwait(ms); }
+
+  /** Fix 3. */
+  protected override walkWithLockDropped(): boolean { return false; }
 
   protected override callRcuThread(): void {
     const p = this.p;
@@ -45,6 +62,7 @@ export class QemuV3Semaphore extends QemuV2 {
       let sleep: boolean;
       let n: number;
       for (;;) {
+        // The 7 Nov amendment: take `forced` before reading the count it applies to.
         sleep = p.exchange(this.ctl + C.FORCED, 0) === 0;
         n = this.callCount();
         if (n !== 0) break;
@@ -57,6 +75,7 @@ export class QemuV3Semaphore extends QemuV2 {
     }
   }
 
+  /** Fix 2: poll for the node a producer has counted but not linked yet. */
   protected override awaitLinked(): number {
     for (;;) {
       this.p.sleep(LINK_POLL_MS);
@@ -68,8 +87,8 @@ export class QemuV3Semaphore extends QemuV2 {
 
 export const qemuV3Semaphore = qemuFlavor({
   name: 'qemu-v3-semaphore',
-  description: 'review proposal for the force_rcu series: a counting semaphore replaces sync_event (spurious forced grace periods)',
-  provenance: 'review of the first posting of the qemu-devel "rcu: force_rcu" series (semaphore suggestion)',
+  description: 'semaphore proposal for the force_rcu series, with three labelled fixes of ours (timedwait result, dequeue poll, walk under registry_lock)',
+  provenance: 'Peter Xu, review of "virtio-gpu: Force RCU when unmapping blob" v1 on qemu-devel (inline patch 6 Nov 2025, amended 7 Nov); fixes ours',
   impl: QemuV3Semaphore,
   caps: { force: true },
 });

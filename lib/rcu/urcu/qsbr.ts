@@ -12,6 +12,7 @@
  */
 import { UrcuBase, URCU_CAPS } from './base.js';
 import { qemuFlavor } from '../qemu/flavor.js';
+import { REGISTRY_POINTS } from '../common/points.js';
 import { C, R } from '../common/state.js';
 
 export class Qsbr extends UrcuBase {
@@ -73,5 +74,7 @@ export const qsbr = qemuFlavor({
   description: 'liburcu quiescent-state-based flavor: free read side, readers announce quiescent states and go offline',
   provenance: 'liburcu urcu-qsbr (Desnoyers et al., "User-Level Implementations of Read-Copy Update", IEEE TPDS 2012)',
   impl: Qsbr,
+  counterSpecs: [],
+  points: REGISTRY_POINTS,
   caps: { ...URCU_CAPS, qsbr: true },
 });

@@ -7,6 +7,7 @@
  */
 import { UrcuBase, URCU_CAPS } from './base.js';
 import { qemuFlavor } from '../qemu/flavor.js';
+import { REGISTRY_POINTS } from '../common/points.js';
 
 export class UrcuMb extends UrcuBase {
   protected override twoPhase(): boolean { return true; }
@@ -17,5 +18,7 @@ export const urcuMb = qemuFlavor({
   description: 'liburcu explicit-barrier flavor: two-phase parity grace periods, bounded spin then futex sleep, rcu_barrier',
   provenance: 'liburcu urcu-mb (Desnoyers et al., "User-Level Implementations of Read-Copy Update", IEEE TPDS 2012)',
   impl: UrcuMb,
+  counterSpecs: [],
+  points: REGISTRY_POINTS,
   caps: URCU_CAPS,
 });
