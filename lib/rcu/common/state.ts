@@ -1,5 +1,5 @@
 /**
- * Shared-memory layout of the QEMU RCU family (util/rcu.c): the global
+ * Shared-memory layout of the registry-based flavors (QEMU util/rcu.c and liburcu): the global
  * control cells every posting uses, the call_rcu queue, and one reader
  * record per thread slot (`struct rcu_reader_data`).
  *
@@ -10,6 +10,7 @@ import type { FlavorConfig } from '../flavor.js';
 import type { RegionSpec } from '../../shm/layout.js';
 import { eventInit } from '../../shm/event.js';
 import { MPSC_QUEUE_WORDS, RCU_HEAD_WORDS, mpscQueueInit } from '../../shm/mpsc-queue.js';
+import { MARKER_DONE } from './markers.js';
 
 /** Control cells, as offsets into the "control" region. */
 export const C = {
@@ -56,12 +57,7 @@ export const R = {
   SIZE: 16,
 } as const;
 
-/** A marker callback is an rcu_head followed by the event it sets when run. */
-export const MARKER_DONE = RCU_HEAD_WORDS;
-/** Flavor-internal callback id: "set the event after this rcu_head". */
-export const MARKER_FN = -1;
-
-export function qemuLayout(cfg: FlavorConfig): RegionSpec[] {
+export function registryLayout(cfg: FlavorConfig): RegionSpec[] {
   return [
     {
       name: 'control',

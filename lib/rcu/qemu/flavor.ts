@@ -1,9 +1,9 @@
 /** Builds the ops table of a QEMU-family posting from its class. */
 import type { Platform } from '../../platform/platform.js';
 import type { Heap } from '../../shm/layout.js';
-import type { AttachConfig, CounterSpec, FailureClass, FlavorCaps, FlavorTarget, RcuFlavor } from '../flavor.js';
+import type { AttachConfig, CounterSpec, FlavorCaps, RcuFlavor } from '../flavor.js';
 import type { QemuRcu } from './base.js';
-import { qemuLayout } from '../common/state.js';
+import { registryFlavor, type RegistryFlavorSpec } from '../common/flavor.js';
 import { REGISTRY_POINTS } from '../common/points.js';
 
 export type QemuImpl = new (p: Platform, heap: Heap, cfg: AttachConfig) => QemuRcu;
@@ -33,36 +33,21 @@ export const QEMU_COUNTERS: CounterSpec[] = [
 /** The named preemption points of the QEMU family's code. */
 export const QEMU_POINTS: string[] = [...REGISTRY_POINTS, 'wait_for_readers:force-walk'];
 
-export interface QemuFlavorSpec {
-  name: string;
-  description: string;
-  provenance: string;
+export type QemuFlavorSpec = Omit<RegistryFlavorSpec, 'impl' | 'caps' | 'counterSpecs' | 'points'> & {
   impl: QemuImpl;
+  /** Over QEMU_CAPS. */
   caps?: Partial<FlavorCaps>;
-  expected?: FailureClass[];
-  scenario?: string;
-  /** Several known bugs: `expected` and `scenario` are derived from these. */
-  targets?: FlavorTarget[];
   /** Defaults to QEMU_COUNTERS. */
   counterSpecs?: CounterSpec[];
   /** Defaults to QEMU_POINTS. */
   points?: string[];
-}
+};
 
 export function qemuFlavor(spec: QemuFlavorSpec): RcuFlavor {
-  const Impl = spec.impl;
-  return {
-    name: spec.name,
-    kind: 'variant',
-    description: spec.description,
-    provenance: spec.provenance,
+  return registryFlavor({
+    ...spec,
     caps: { ...QEMU_CAPS, ...spec.caps },
-    expected: spec.targets ? [...new Set(spec.targets.flatMap((t) => t.expected))] : spec.expected,
-    scenario: spec.targets?.[0]?.scenario ?? spec.scenario,
-    ...(spec.targets ? { targets: spec.targets } : {}),
     counterSpecs: spec.counterSpecs ?? QEMU_COUNTERS,
     points: spec.points ?? QEMU_POINTS,
-    layout: qemuLayout,
-    attach: (p, heap, cfg) => new Impl(p, heap, cfg),
-  };
+  });
 }

@@ -11,7 +11,7 @@
  * two parity phases on narrow ones (the base's twoPhase).
  */
 import { UrcuBase, URCU_CAPS } from './base.js';
-import { qemuFlavor } from '../qemu/flavor.js';
+import { registryFlavor } from '../common/flavor.js';
 import { REGISTRY_POINTS } from '../common/points.js';
 import { C, R } from '../common/state.js';
 
@@ -69,7 +69,7 @@ export class Qsbr extends UrcuBase {
   }
 }
 
-export const qsbr = qemuFlavor({
+export const qsbr = registryFlavor({
   name: 'qsbr',
   description: 'liburcu quiescent-state-based flavor: free read side, readers announce quiescent states and go offline',
   provenance: 'liburcu urcu-qsbr (Desnoyers et al., "User-Level Implementations of Read-Copy Update", IEEE TPDS 2012)',
