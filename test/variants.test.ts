@@ -140,3 +140,19 @@ describe('unsolicited expediting on call-rcu-storm, run phase only', () => {
     expect(s.runPhase!.counters.unsolicitedForcedGracePeriods).toBeGreaterThan(0);
   });
 });
+
+/**
+ * Control for qemu-v2's walk hang: the posting that followed it (qemu-v3)
+ * walks the registry with registry_lock held, and so does the fixed
+ * semaphore variant; both run clean on the scenario that finds the hang.
+ */
+describe('the force walk under registry_lock survives churn-busy-loops', () => {
+  for (const variant of ['qemu-v3', 'qemu-v3-semaphore']) {
+    it(`${variant}: SUCCESS`, async () => {
+      const cfg = await resolveRunConfig({ variant, scenario: 'churn-busy-loops', durationMs: 3000, seed: 1, readers: 2 });
+      const s = await runTorture(cfg, { resultsRoot: null });
+      expect(s.verdict, JSON.stringify(s.examples)).toBe('SUCCESS');
+      expect(s.faults?.registrations ?? 0).toBeGreaterThan(0);
+    });
+  }
+});

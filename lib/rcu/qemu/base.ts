@@ -7,7 +7,7 @@
  * so that two variant files diff like the patches they came from.
  */
 import { RegistryRcu } from '../common/registry-rcu.js';
-import { C, R, MAX_NOTIFIERS } from '../common/state.js';
+import { C, R, MAX_NOTIFIERS, RCU_CALL_MIN_SIZE } from '../common/state.js';
 
 export type ForceCause = 'requested' | 'backlog' | 'timeout';
 const FORCED_BY: Record<ForceCause, number> = {
@@ -59,6 +59,36 @@ export abstract class QemuRcu extends RegistryRcu {
       this.notify(r, cause !== 'requested');
       this.p.store(r + R.WAITING, 1, 'relaxed');
     });
+  }
+
+  /**
+   * wait_for_readers() in the seed's shape (qemu-v1; qemu-v3 keeps it): at
+   * the top of each pass, with registry_lock held, enter the forced state
+   * once `shouldForce()` says so; between passes, sleep on rcu_gp_event when
+   * forced, else `poll()` (the normal state). The postings differ only in
+   * those two.
+   */
+  protected normalOrForcedWait(shouldForce: () => boolean, poll: () => void): void {
+    const p = this.p;
+    let forced = false;
+    for (;;) {
+      if (!forced && shouldForce()) {
+        forced = true;
+        this.forceReaders(this.forceCause(this.callCount() >= RCU_CALL_MIN_SIZE));
+      }
+      // Order the stores to `waiting` before the loads of each reader's ctr.
+      p.fence();
+      if (!this.scanReaders()) break;
+      this.unlockedWait(() => (forced ? this.awaitForcedQs() : poll()));
+    }
+    this.finishWait();
+  }
+
+  /** The forced state's wait (seed patch on): until a kicked reader leaves, then re-arm the event. */
+  protected awaitForcedQs(): void {
+    this.gpEvent.wait();
+    // We want to be notified of changes made to rcu_gp_ongoing while we walk the list.
+    this.gpEvent.reset();
   }
 
   // ---- accounting: why grace periods were expedited ---------------------------

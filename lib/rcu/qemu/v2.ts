@@ -68,9 +68,7 @@ export class QemuV2 extends QemuRcu {
       if (!this.scanReaders()) break;
       this.unlockedWait(() => {
         if (waiting) {
-          // Wait for the forced quiescent state, then watch for changes made while we scan.
-          this.gpEvent.wait();
-          this.gpEvent.reset();
+          this.awaitForcedQs();
           return;
         }
         const backlog = this.callCount() >= RCU_CALL_MIN_SIZE;
@@ -127,12 +125,17 @@ export class QemuV2 extends QemuRcu {
         sleep = false;
         n = this.callCount();
       }
-      p.point('call_rcu_thread:after-count');
-      this.enterQs(sleep);
-      p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
       // Dequeue waits reset and wait on sync_event (base awaitLinked on READY).
-      this.runCallbacks(n);
+      this.serveBatch(n, sleep);
     }
+  }
+
+  /** One batch of the call_rcu thread: a grace period, then the `n` callbacks counted before it. */
+  protected serveBatch(n: number, sleep: boolean): void {
+    this.p.point('call_rcu_thread:after-count');
+    this.enterQs(sleep);
+    this.p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
+    this.runCallbacks(n);
   }
 }
 

@@ -68,10 +68,7 @@ export class QemuV3Semaphore extends QemuV2 {
         if (n !== 0) break;
         this.idleWait((ms) => this.sem.timedwait(ms));
       }
-      p.point('call_rcu_thread:after-count');
-      this.enterQs(sleep);
-      p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
-      this.runCallbacks(n);
+      this.serveBatch(n, sleep);
     }
   }
 

@@ -49,33 +49,19 @@ export class QemuV3 extends QemuV2 {
     this.forceEvent.set();
   }
 
+  /** wait_for_readers(force): the seed's loop (QemuRcu.normalOrForcedWait), force decided at the top. */
   protected override waitForReaders(): void {
-    const p = this.p;
     // enter_qs(force): a forced batch has no polls to spend.
     let sleeps = this.sleep ? MAX_SLEEPS : 0;
-    let forced = false;
     this.forceEvent.reset();
-    for (;;) {
+    this.normalOrForcedWait(
       // A backlog, FORCED (bit 31: unsigned, above any count), or the polls used up.
-      if (!forced && (this.callState() >= RCU_CALL_MIN_SIZE || sleeps === 0)) {
-        forced = true;
-        this.forceReaders(this.forceCause(this.callCount() >= RCU_CALL_MIN_SIZE));
-      }
-      // Order the stores to `waiting` before the loads of each reader's ctr.
-      p.fence();
-      if (!this.scanReaders()) break;
-      this.unlockedWait(() => {
-        if (forced) {
-          this.gpEvent.wait();
-          // We want to be notified of changes made to rcu_gp_ongoing while we walk the list.
-          this.gpEvent.reset();
-        } else {
-          this.forceEvent.timedwait(POLL_MS);
-          sleeps--;
-        }
-      });
-    }
-    this.finishWait();
+      () => this.callState() >= RCU_CALL_MIN_SIZE || sleeps === 0,
+      () => {
+        this.forceEvent.timedwait(POLL_MS);
+        sleeps--;
+      },
+    );
   }
 
   /** call_rcu1 sets rcu_call_ready_event on every call, as before the first posting. */
@@ -95,12 +81,8 @@ export class QemuV3 extends QemuV2 {
         if ((state & CALL_STATE_COUNT) !== 0) break;
         this.idleWait((ms) => this.ready.timedwait(ms));
       }
-      const n = state & CALL_STATE_COUNT;
-      p.point('call_rcu_thread:after-count');
-      this.enterQs((state & CALL_STATE_FORCED) === 0);
-      p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
       // The dequeue loop resets and waits on rcu_call_ready_event (base awaitLinked).
-      this.runCallbacks(n);
+      this.serveBatch(state & CALL_STATE_COUNT, (state & CALL_STATE_FORCED) === 0);
     }
   }
 }
