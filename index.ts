@@ -27,8 +27,8 @@ export { IntrusiveList, LIST_ENTRY_WORDS } from './lib/shm/list.js';
 // ---- the programmatic API -------------------------------------------------------
 export { torture, compare, type TortureOptions, type CompareApiOptions } from './torture/api.js';
 export type { CompareResult } from './torture/compare/result.js';
-export type { Summary, Verdict } from './torture/summary.js';
-export type { LineKind } from './torture/orchestrator.js';
-export { validateImpl, checkFlavor } from './torture/flavors.js';
+export type { Summary, Verdict } from './torture/report/summary.js';
+export type { LineKind } from './torture/run/orchestrator.js';
+export { validateImpl, checkFlavor } from './torture/run/flavors.js';
 export { UsageError } from './torture/cli/parse.js';
 

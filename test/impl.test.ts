@@ -4,7 +4,7 @@
  * its first flavor.
  */
 import { describe, expect, it } from 'vitest';
-import { checkFlavor } from '../torture/flavors.js';
+import { checkFlavor } from '../torture/run/flavors.js';
 import { UsageError } from '../torture/cli/parse.js';
 import { runCli, scratchDir } from './helpers.js';
 

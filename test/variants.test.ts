@@ -5,8 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import { FLAVORS, MUTANTS, VARIANTS } from '../lib/rcu/registry.js';
 import { FAILURE_CLASSES } from '../lib/rcu/flavor.js';
-import { resolveRunConfig } from '../torture/run-config.js';
-import { runTorture } from '../torture/orchestrator.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { runTorture } from '../torture/run/orchestrator.js';
 import { runCli } from './helpers.js';
 
 const CORRECT = VARIANTS.filter((v) => !v.expected?.length);

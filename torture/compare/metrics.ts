@@ -4,7 +4,7 @@
  * not zero, so it never enters a median or a ratio.
  */
 import { FAILURE_CLASSES } from '../../lib/rcu/flavor.js';
-import type { Summary } from '../summary.js';
+import type { Summary } from '../report/summary.js';
 
 export interface MetricDef {
   key: string;

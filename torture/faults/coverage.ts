@@ -3,7 +3,7 @@
  * the statistics block (ST.FAULT_BASE) and summed by the main thread, so a
  * user can see that a soak really exercised what its scenario asked for.
  */
-import { ST, type SharedRun } from '../shared.js';
+import { ST, type SharedRun } from '../run/heap-layout.js';
 
 /** Counter names, in ST.FAULT_BASE order (at most 16). */
 export const FAULT_COUNTERS = [

@@ -2,7 +2,7 @@
  * The effective fault configuration in two compact header lines: who does
  * what, and every injected fault with its knobs (only those that are on).
  */
-import type { RunConfig } from '../config.js';
+import type { RunConfig } from '../run/config.js';
 import { readerShares } from './reader-behaviour.js';
 
 const oneIn = (n: number | undefined) => (n ? `1/${n}` : 'off');

@@ -4,8 +4,8 @@
  * soaks then explore combinations nobody wrote a scenario for, and a seed
  * names its combination exactly (printed in the header, kept in summary.json).
  */
-import { Random } from '../random.js';
-import type { FaultOverrides } from '../scenario-schema.js';
+import { Random } from '../run/random.js';
+import type { FaultOverrides } from '../scenario/schema.js';
 
 /** A stream of its own, apart from the per-slot and point-injection streams. */
 const SWARM_STREAM = 1 << 20;

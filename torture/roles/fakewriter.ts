@@ -4,9 +4,9 @@
  * the scenario's weights (ops the flavor lacks are never picked). After a
  * drain or barrier, every callback this thread queued before it must have run.
  */
-import type { RoleContext } from '../context.js';
-import { CallbackId } from '../callbacks.js';
-import { ST, UpdaterOp } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { CallbackId } from '../checks/callbacks.js';
+import { ST, UpdaterOp } from '../run/heap-layout.js';
 import { NodePool } from '../faults/node-pool.js';
 import { betweenUpdates } from '../faults/sleeps.js';
 

@@ -11,8 +11,8 @@
  * QSBR flavor, go offline around sleeps between sections.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
-import type { RoleContext } from '../context.js';
-import { Activity, E, H, PIPE_LEN, POISON, S, ST } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { Activity, E, H, PIPE_LEN, POISON, S, ST } from '../run/heap-layout.js';
 import { readerBehaviour } from '../faults/reader-behaviour.js';
 import { BusyLoop } from '../faults/busy-loop.js';
 import { SectionSleeps } from '../faults/sleeps.js';
