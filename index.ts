@@ -30,5 +30,5 @@ export type { CompareResult } from './torture/compare/result.js';
 export type { Summary, Verdict } from './torture/report/summary.js';
 export type { LineKind } from './torture/run/orchestrator.js';
 export { validateImpl, checkFlavor } from './torture/run/flavors.js';
-export { UsageError } from './torture/cli/parse.js';
+export { UsageError } from './torture/run/parse.js';
 

@@ -12,7 +12,7 @@ import { listScenarios, loadScenario } from '../torture/scenario/load.js';
 import { locateJsonError } from '../torture/scenario/schema.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { faultRequestFromOptions } from '../torture/cli/fault-options.js';
-import { UsageError } from '../torture/cli/parse.js';
+import { UsageError } from '../torture/run/parse.js';
 import { drawSwarm } from '../torture/faults/swarm.js';
 import { readerShares } from '../torture/faults/reader-behaviour.js';
 import { DEFAULT_FAULTS } from '../torture/run/config.js';

@@ -14,7 +14,7 @@ import { simRequestFromOptions } from '../torture/engines/sim/sim-options.js';
 import { scheduleSpec } from '../torture/engines/sim/schedule-params.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { SIM_ENGINE_VERSION } from '../lib/platform/sim/scheduler.js';
-import { UsageError } from '../torture/cli/parse.js';
+import { UsageError } from '../torture/run/parse.js';
 
 function run(results: string, ...args: string[]) {
   return runCli(['--engine', 'sim', '--results', results, '--json', '-q', ...args]);

@@ -16,7 +16,7 @@ import { runTorture, type LineKind } from './run/orchestrator.js';
 import { checkResultsRoot } from './report/results.js';
 import type { Summary } from './report/summary.js';
 import { runConfigFromOptions, type RunCliOptions } from './cli/run-command.js';
-import { UsageError, parseCount, parseDuration, parseSeed } from './cli/parse.js';
+import { UsageError, parseCount, parseDuration, parseSeed } from './run/parse.js';
 import { parseVariantList } from './cli/compare-command.js';
 import { runCompare } from './compare/run.js';
 import type { CompareRequest, CompareResult } from './compare/result.js';

@@ -19,7 +19,7 @@ import { writeFileAtomic, writeJsonAtomic } from '../report/results.js';
 import { junitXml } from '../report/junit.js';
 import { caseResult, exitCodeFor, failureList, type CaseResult, type Verdict } from '../report/summary.js';
 import type { MemoryUsage } from '../report/memory.js';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 
 export interface SoakMatrix {
   variants: string[];

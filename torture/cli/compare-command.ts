@@ -4,7 +4,7 @@ import { freshSeed } from '../run/random.js';
 import { EXIT } from '../report/summary.js';
 import type { CompareRequest } from '../compare/result.js';
 import { runCompare } from '../compare/run.js';
-import { UsageError, parseCount, parseDuration, parseSeed } from './parse.js';
+import { UsageError, parseCount, parseDuration, parseSeed } from '../run/parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
 
 interface CompareCliOptions {

@@ -11,7 +11,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { FAULT_GROUPS, OPTIONAL_GROUPS, describeIssue, type FaultGroup, type FaultOverrides } from '../scenario/schema.js';
-import { UsageError } from './parse.js';
+import { UsageError } from '../run/parse.js';
 
 /** Flag name -> the scenario fault group it sets. */
 const GROUP_FLAGS: [flag: string, group: FaultGroup, help: string][] = [

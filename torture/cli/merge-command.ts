@@ -10,7 +10,7 @@ import { checkOutputFile, checkResultsRoot, writeFileAtomic, writeJsonAtomic } f
 import { junitXml } from '../report/junit.js';
 import { ConsoleReporter } from '../report/progress.js';
 import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine } from '../campaign/soak.js';
-import { UsageError } from './parse.js';
+import { UsageError } from '../run/parse.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
 
 interface MergeCliOptions { junit?: string; out?: string; json?: boolean; quiet?: boolean }

@@ -7,7 +7,7 @@ import { checkResultsRoot } from '../report/results.js';
 import { freshSeed } from '../run/random.js';
 import { loadScenario } from '../scenario/load.js';
 import { EXIT } from '../report/summary.js';
-import { parseCount, parseDuration, parseSeed, unknownName } from './parse.js';
+import { parseCount, parseDuration, parseSeed, unknownName } from '../run/parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
 
 interface MutantsCliOptions {

@@ -8,7 +8,7 @@ import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../report/re
 import { ConsoleReporter } from '../report/progress.js';
 import { junitXml } from '../report/junit.js';
 import { caseResult } from '../report/summary.js';
-import { UsageError, parseCount, parseDuration, parseSeed } from './parse.js';
+import { UsageError, parseCount, parseDuration, parseSeed } from '../run/parse.js';
 import { addFaultOptions, faultRequestFromOptions, type FaultCliOptions } from './fault-options.js';
 import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
 import { addSimOptions, simRequestFromOptions, type SimCliOptions } from '../engines/sim/sim-options.js';

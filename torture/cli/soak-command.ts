@@ -11,7 +11,7 @@ import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../report/re
 import { ConsoleReporter } from '../report/progress.js';
 import { junitXml } from '../report/junit.js';
 import { caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../campaign/soak.js';
-import { UsageError, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from './parse.js';
+import { UsageError, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from '../run/parse.js';
 import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
 
 interface SoakCliOptions {

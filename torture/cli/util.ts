@@ -1,5 +1,5 @@
 /** Shared plumbing of the commands: usage errors, signals, leaving the process. */
-import { UsageError } from './parse.js';
+import { UsageError } from '../run/parse.js';
 import { EXIT } from '../report/summary.js';
 
 /** Wraps a command action: a UsageError becomes one line on stderr and exit 2. */

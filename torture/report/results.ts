@@ -5,7 +5,7 @@
  */
 import { closeSync, mkdirSync, openSync, renameSync, writeFileSync, writeSync, accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 
 export function runFolderName(variant: string, scenario: string, at = new Date()): string {
   const ts = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');

@@ -14,7 +14,7 @@ import { FLAVORS } from '../../lib/rcu/registry.js';
 import { DEFAULT_FLAVOR_CONFIG, FAILURE_CLASSES, type AttachConfig, type FlavorCaps, type RcuFlavor } from '../../lib/rcu/flavor.js';
 import { ThreadsPlatform } from '../../lib/platform/threads.js';
 import { allocateHeap, heapView, planLayout, prefixRegions, type LayoutPlan, type RegionSpec } from '../../lib/shm/layout.js';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from './parse.js';
 import { FLAVOR_PREFIX } from './heap-layout.js';
 
 export class FlavorLookupError extends Error {}

@@ -11,7 +11,7 @@ import type { RunConfig } from './config.js';
 import { validateImpl } from './flavors.js';
 import { freshSeed } from './random.js';
 import { loadScenario } from '../scenario/load.js';
-import { UsageError, unknownName } from '../cli/parse.js';
+import { UsageError, unknownName } from './parse.js';
 import { applyFaultOverrides, type FaultOverrides } from '../scenario/schema.js';
 import { drawSwarm } from '../faults/swarm.js';
 import { simOverrides, type SimRequest } from '../engines/sim/sim-config.js';

@@ -7,7 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseScenario, type Scenario } from './schema.js';
-import { UsageError, unknownName } from '../cli/parse.js';
+import { UsageError, unknownName } from '../run/parse.js';
 
 export type { Scenario };
 

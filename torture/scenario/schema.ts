@@ -13,7 +13,7 @@ import {
   type OptionalFaults, type SleepFaults, type StutterFaults, type UpdaterSleepFaults,
 } from '../run/config.js';
 import type { PointInjection } from '../../lib/platform/points.js';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 
 // ---- value kinds, each with the text that says what it allows -----------------
 

@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { SIM_ENGINE_VERSION, type ScheduleParams } from '../../../lib/platform/sim/scheduler.js';
 import type { FailureClass } from '../../../lib/rcu/flavor.js';
 import type { RunConfig } from '../../run/config.js';
-import { UsageError } from '../../cli/parse.js';
+import { UsageError } from '../../run/parse.js';
 
 export interface ScheduleRecord {
   engine: string;

@@ -1,6 +1,6 @@
 /** The command-line flags of the simulation engine, shared by every command that starts runs. */
 import { Option, type Command } from 'commander';
-import { UsageError, parseCount } from '../../cli/parse.js';
+import { UsageError, parseCount } from '../../run/parse.js';
 import { SIM_UNBOUNDED_MS, type SimConfig, type SimRequest } from './sim-config.js';
 
 export interface SimCliOptions {
