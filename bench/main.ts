@@ -11,7 +11,7 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
-import { runTorture } from '../torture/run/orchestrator.js';
+import { runTorture } from '../torture/run/run.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { writeJsonAtomic } from '../torture/report/results.js';
 

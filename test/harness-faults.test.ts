@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
-import { runTorture } from '../torture/run/orchestrator.js';
+import { runTorture } from '../torture/run/run.js';
 import { runCli, scratchDir } from './helpers.js';
 
 const FIXTURES = 'test/fixtures/faulty-flavors.mjs';

@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { FLAVORS, MUTANTS, VARIANTS } from '../lib/rcu/registry.js';
-import { FAILURE_CLASSES } from '../lib/rcu/flavor.js';
+import { FAILURE_CLASSES } from '../torture/checks/classes.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
-import { runTorture } from '../torture/run/orchestrator.js';
+import { runTorture } from '../torture/run/run.js';
 import { runCli } from './helpers.js';
 
 const CORRECT = VARIANTS.filter((v) => !v.expected?.length);

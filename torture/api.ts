@@ -12,7 +12,8 @@
  * on defaults or on what is valid. Bad options reject with a UsageError.
  */
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
-import { runTorture, type LineKind } from './run/orchestrator.js';
+import { runTorture } from './run/run.js';
+import type { LineKind } from './run/options.js';
 import { checkResultsRoot } from './report/results.js';
 import type { Summary } from './report/summary.js';
 import { runConfigFromOptions, type RunCliOptions } from './cli/run-command.js';

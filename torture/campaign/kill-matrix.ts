@@ -13,8 +13,10 @@
  * targeted scenario), never by name.
  */
 import { join } from 'node:path';
-import type { FailureClass, RcuFlavor } from '../../lib/rcu/flavor.js';
-import { runTorture, VERSION } from '../run/orchestrator.js';
+import type { RcuFlavor } from '../../lib/rcu/flavor.js';
+import { expectedClasses, type FailureClass } from '../checks/classes.js';
+import { runTorture } from '../run/run.js';
+import { VERSION } from '../run/version.js';
 import { resolveRunConfig } from '../run/resolve-config.js';
 import { RunFolder, runFolderName, writeFileAtomic, writeJsonAtomic } from '../report/results.js';
 import type { Summary } from '../report/summary.js';
@@ -125,7 +127,7 @@ export async function runKillMatrix(opts: KillMatrixOptions): Promise<KillMatrix
     verdict: 'INTERRUPTED', interrupted: false, resultsDir: folder?.dir,
   };
   const rows = opts.mutants.map((m): KillRow => ({
-    mutant: m.name, kind: m.kind, base: m.base, scenario: opts.scenario ?? m.scenario ?? 'default', expected: m.expected ?? [],
+    mutant: m.name, kind: m.kind, base: m.base, scenario: opts.scenario ?? m.scenario ?? 'default', expected: expectedClasses(m.expected, m.name),
     needsWeakMemory: m.needsWeakMemory === true, status: engineCanSee(m, opts.engine) ? 'not-run' : 'needs-sim',
     found: [], attempts: [],
   }));

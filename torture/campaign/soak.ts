@@ -13,7 +13,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { RunConfig } from '../run/config.js';
-import { runTorture, VERSION, type RunOptions } from '../run/orchestrator.js';
+import { runTorture } from '../run/run.js';
+import { VERSION } from '../run/version.js';
+import type { RunOptions } from '../run/options.js';
 import { Random } from '../run/random.js';
 import { writeFileAtomic, writeJsonAtomic } from '../report/results.js';
 import { junitXml } from '../report/junit.js';

@@ -8,6 +8,13 @@ import type { RoleContext } from '../run/context.js';
 import { CB, H, N, ST } from '../run/heap-layout.js';
 import { ElementPool } from './pipe.js';
 import { callbackDelay } from '../faults/slow-callbacks.js';
+import type { CheckSpec } from './check.js';
+
+export const CALLBACK_CHECK: CheckSpec = {
+  name: 'callback-invocation', classes: ['premature-callback', 'callback-duplicated', 'callback-order'],
+  needs: ['callbacks'], runs: 'roles',
+  description: 'a callback ran twice, before a full grace period since its call_rcu (by gpSeq), or out of its producer\'s FIFO order',
+};
 
 /** Callback ids: the same numbers mean the same functions in every worker. */
 export const enum CallbackId { PipeAdvance = 0, FreeNode = 1 }
@@ -29,7 +36,7 @@ export class CallbackTable {
     const { p, rcu, task } = this.ctx;
     p.store(node + CB.PRODUCER, task.slot);
     p.store(node + CB.PSEQ, ++this.pseq);
-    p.store(node + CB.SNAP, rcu.gpSeq ? gpSeqSnap(rcu.gpSeq()) : 0);
+    p.store(node + CB.SNAP, rcu.gpSeq ? gpSeqSnap(this.ctx.seeGpSeq(rcu.gpSeq())) : 0);
     p.store(node + CB.QTIME, this.ctx.nowMs());
     p.store(node + CB.QUEUED, 1);
     this.ctx.count(ST.CB_QUEUED);
@@ -44,7 +51,7 @@ export class CallbackTable {
       return;
     }
     if (ctx.rcu.gpSeq) {
-      const seq = ctx.rcu.gpSeq();
+      const seq = ctx.seeGpSeq(ctx.rcu.gpSeq());
       const snap = p.load(node + CB.SNAP);
       if (!gpSeqDone(seq, snap)) {
         ctx.fail('premature-callback', `callback on node ${node} ran at gpSeq ${seq}, before ${snap} (a full grace period after call_rcu)`);

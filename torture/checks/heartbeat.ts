@@ -8,6 +8,13 @@
  * thread is in none of the watched states is that case: a hung worker.
  */
 import { ACTIVITY_NAMES, Activity, H, S, UpdaterOp, type SharedRun } from '../run/heap-layout.js';
+import type { CheckSpec } from './check.js';
+
+/** worker-crash is also reported by the engines for an exception or exit in a worker. */
+export const HEARTBEAT_CHECK: CheckSpec = {
+  name: 'heartbeat', classes: ['worker-crash'], needs: ['heartbeat'], runs: 'monitor',
+  description: 'a role stopped beating outside every watched state (or its worker threw or exited)',
+};
 
 export interface HungWorker { thread: number; message: string }
 

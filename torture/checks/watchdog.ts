@@ -7,6 +7,12 @@
 import type { ThreadPlan } from '../run/config.js';
 import { ACTIVITY_NAMES, Activity, CB, H, OP_NAMES, S, ST, UpdaterOp, type SharedRun } from '../run/heap-layout.js';
 import { pendingCallbacks } from './pending-callbacks.js';
+import type { CheckSpec } from './check.js';
+
+export const STALL_CHECK: CheckSpec = {
+  name: 'stall-watchdog', classes: ['gp-stall', 'callback-stall'], needs: ['stalls'], runs: 'monitor',
+  description: 'a synchronize, drain or barrier outstanding, or callbacks pending with none invoked, for longer than the stall timeout',
+};
 
 export interface Holdout { thread: number; role: string; activity: string; forMs: number }
 

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_FLAVOR } from '../../lib/rcu/registry.js';
 import type { RunConfig } from '../run/config.js';
 import { resolveRunConfig } from '../run/resolve-config.js';
-import { runTorture } from '../run/orchestrator.js';
+import { runTorture } from '../run/run.js';
 import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../report/results.js';
 import { ConsoleReporter } from '../report/progress.js';
 import { junitXml } from '../report/junit.js';

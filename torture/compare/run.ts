@@ -5,7 +5,7 @@
  * are both thin wrappers around this.
  */
 import { join } from 'node:path';
-import { VERSION } from '../run/orchestrator.js';
+import { VERSION } from '../run/version.js';
 import { RunFolder, checkResultsRoot } from '../report/results.js';
 import { COMPARE_FILES, compareId, writeCompareJson, writeCompareOutputs } from './folder.js';
 import { machineLine, thisMachine } from './machine.js';

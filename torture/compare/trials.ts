@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { resolveRunConfig } from '../run/resolve-config.js';
-import { runTorture } from '../run/orchestrator.js';
+import { runTorture } from '../run/run.js';
 import { failureList } from '../report/summary.js';
 import { num } from './format.js';
 import { trialOrder, trialRecord, trialSeed, type CompareRequest, type TrialRecord } from './result.js';

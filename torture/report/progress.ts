@@ -12,7 +12,7 @@
  * logs the plain line before handing it here.
  */
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import type { LineKind } from '../run/orchestrator.js';
+import type { LineKind } from '../run/options.js';
 import type { Snapshot } from './statistics.js';
 import { errorTotal } from './statistics.js';
 

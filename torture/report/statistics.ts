@@ -2,7 +2,8 @@
  * Counters of a run as the main thread reads them off shared memory, and
  * the periodic statistics block in rcutorture's shape.
  */
-import { FAILURE_CLASSES, type FailureClass, type RcuInstance } from '../../lib/rcu/flavor.js';
+import type { RcuInstance } from '../../lib/rcu/flavor.js';
+import { FAILURE_CLASSES, type FailureClass } from '../checks/classes.js';
 import { PIPE_LEN, ST, type SharedRun } from '../run/heap-layout.js';
 import { faultCounts, formatFaultCounts } from '../faults/coverage.js';
 
@@ -65,6 +66,33 @@ export function takeSnapshot(shared: SharedRun, rcu: RcuInstance, atMs: number):
     readerBatch: histogram(shared, ST.BATCH),
     freeBlockCirculation: histogram(shared, ST.WCOUNT),
     faults: faultCounts(shared),
+  };
+}
+
+/** Counters of two runs (schedules) added up, fault coverage included. */
+export function addSnapshots(a: Snapshot, b: Snapshot): Snapshot {
+  const sum = (x: number[], y: number[]) => x.map((v, i) => v + (y[i] ?? 0));
+  const counters = { ...a.counters };
+  for (const [k, v] of Object.entries(b.counters)) counters[k] = (counters[k] ?? 0) + v;
+  const failures = { ...a.failures };
+  for (const [k, v] of Object.entries(b.failures)) failures[k as FailureClass] += v;
+  const faults = a.faults || b.faults ? { ...(a.faults ?? {}) } : undefined;
+  for (const [k, v] of Object.entries(b.faults ?? {})) faults![k] = (faults![k] ?? 0) + v;
+  return {
+    atMs: a.atMs + b.atMs, counters, failures,
+    readerPipe: sum(a.readerPipe, b.readerPipe), readerBatch: sum(a.readerBatch, b.readerBatch),
+    freeBlockCirculation: sum(a.freeBlockCirculation, b.freeBlockCirculation),
+    ...(faults ? { faults } : {}),
+  };
+}
+
+/** Only when no schedule ran at all: every counter reads as zero. */
+export function emptySnapshot(): Snapshot {
+  const zeros = () => new Array<number>(PIPE_LEN + 1).fill(0);
+  return {
+    atMs: 0, failures: Object.fromEntries(FAILURE_CLASSES.map((c) => [c, 0])) as Record<FailureClass, number>,
+    readerPipe: zeros(), readerBatch: zeros(), freeBlockCirculation: zeros(),
+    counters: new Proxy({}, { get: () => 0 }) as Snapshot['counters'],
   };
 }
 

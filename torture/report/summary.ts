@@ -1,5 +1,5 @@
 /** The machine-readable record of a run: summary.json and --json. */
-import { FAILURE_CLASSES, type FailureClass } from '../../lib/rcu/flavor.js';
+import { FAILURE_CLASSES, type FailureClass } from '../checks/classes.js';
 import type { RunConfig } from '../run/config.js';
 import type { Counters, Snapshot } from './statistics.js';
 import type { StallReport } from '../checks/watchdog.js';

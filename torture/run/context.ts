@@ -6,7 +6,9 @@
 import { ThreadsPlatform } from '../../lib/platform/threads.js';
 import type { Platform } from '../../lib/platform/platform.js';
 import { heapView, type LayoutPlan } from '../../lib/shm/layout.js';
-import { FAILURE_CLASSES, type FailureClass, type RcuFlavor, type RcuInstance } from '../../lib/rcu/flavor.js';
+import type { RcuFlavor, RcuInstance } from '../../lib/rcu/flavor.js';
+import { FAILURE_CLASSES, type FailureClass } from '../checks/classes.js';
+import { GpSeqObserver } from '../checks/gp-seq.js';
 import type { RunConfig, ThreadPlan } from './config.js';
 import { FLAVOR_PREFIX, H, OP_NAMES, S, ST, SharedRun, type HarnessSizes, Activity, UpdaterOp } from './heap-layout.js';
 import { Random } from './random.js';
@@ -128,6 +130,14 @@ export class RoleContext {
     this.platform.failed?.(cls);
     if (this.examples.length < MAX_EXAMPLES) this.examples.push({ cls, message });
   }
+
+  /** Every gpSeq a role reads passes here: this thread is one observer of the never-backwards check. */
+  seeGpSeq(seq: number): number {
+    const prev = this.gpSeqSeen.see(seq);
+    if (prev !== undefined) this.fail('gp-seq-backwards', `${this.task.role} ${this.task.slot} read gpSeq ${seq} after ${prev}`);
+    return seq;
+  }
+  private readonly gpSeqSeen = new GpSeqObserver();
 
   nowMs(): number { return Math.floor(this.platform.now()); }
 

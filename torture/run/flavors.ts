@@ -11,7 +11,8 @@ import { existsSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FLAVORS } from '../../lib/rcu/registry.js';
-import { DEFAULT_FLAVOR_CONFIG, FAILURE_CLASSES, type AttachConfig, type FlavorCaps, type RcuFlavor } from '../../lib/rcu/flavor.js';
+import { DEFAULT_FLAVOR_CONFIG, type AttachConfig, type FlavorCaps, type RcuFlavor } from '../../lib/rcu/flavor.js';
+import { expectedClasses } from '../checks/classes.js';
 import { ThreadsPlatform } from '../../lib/platform/threads.js';
 import { allocateHeap, heapView, planLayout, prefixRegions, type LayoutPlan, type RegionSpec } from '../../lib/shm/layout.js';
 import { UsageError } from './parse.js';
@@ -86,8 +87,7 @@ function checkTable(f: Loose, where: string, source: string): RcuFlavor {
   }
   if (f.expected !== undefined) {
     if (!Array.isArray(f.expected)) throw new Error(`${it} has expected that is not an array of failure classes`);
-    const bad = f.expected.find((c) => !(FAILURE_CLASSES as readonly unknown[]).includes(c));
-    if (bad !== undefined) throw new Error(`${it} expects unknown failure class ${JSON.stringify(bad)}; classes are ${FAILURE_CLASSES.join(', ')}`);
+    expectedClasses(f.expected as unknown[] as string[], it);
   }
   return {
     ...(f as unknown as RcuFlavor),

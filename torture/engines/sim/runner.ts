@@ -9,12 +9,14 @@
  * Returns the same Summary as the threads engine, so every report works;
  * the sim's own facts are under `sim`.
  */
-import type { FailureClass } from '../../../lib/rcu/flavor.js';
+import type { FailureClass } from '../../checks/classes.js';
 import { SIM_ENGINE_VERSION } from '../../../lib/platform/sim/scheduler.js';
 import type { RunConfig } from '../../run/config.js';
-import { VERSION, type LineKind, type RunOptions } from '../../run/orchestrator.js';
+import { VERSION } from '../../run/version.js';
+import type { LineKind, RunOptions } from '../../run/options.js';
+import { headerLines } from '../../run/lifecycle.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
-import { formatStats, type Snapshot } from '../../report/statistics.js';
+import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
 import { formatStall, type StallReport } from '../../checks/watchdog.js';
 import { closeSimEnv, createSimEnv, type SimEnv } from './sim-env.js';
@@ -64,11 +66,12 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
   const wallLimit = cfg.durationMs >= SIM_UNBOUNDED_MS ? 'no wall-time limit' : `at most ${cfg.durationMs / 1000}s of wall time`;
 
-  say(`rcutorture ${VERSION}: variant ${env.flavor.name} (${env.flavor.kind}), scenario ${cfg.scenario}, engine sim (${SIM_ENGINE_VERSION}), seed ${cfg.seed}`);
-  say(`  threads: ${cfg.readers} readers, 1 writer, ${cfg.fakewriters} fakewriters, ${env.threads.background.length} background (${env.backgroundNames.join(', ') || 'none'}); ` +
-    `memory model ${sim.memoryModel}, strategy ${sim.strategy}${sim.strategy === 'pct' ? ` (depth up to ${sim.pctDepth})` : ''}, ` +
-    `${sim.steps} steps per schedule, ${sim.schedules ?? 'unbounded'} schedules, ${wallLimit}, stall timeout ${cfg.stallTimeoutMs} virtual ms`);
-  if (folder) say(`  results: ${folder.dir}`);
+  const engine = {
+    label: `sim (${SIM_ENGINE_VERSION})`, length: wallLimit, stallTimeout: `${cfg.stallTimeoutMs / 1000}s virtual`,
+    extra: [`  sim: memory model ${sim.memoryModel}, strategy ${sim.strategy}${sim.strategy === 'pct' ? ` (depth up to ${sim.pctDepth})` : ''}, ` +
+      `${sim.steps} steps per schedule, ${sim.schedules ?? 'unbounded'} schedules; preemption points are scheduling decisions`],
+  };
+  for (const l of headerLines(cfg, env.flavor, env.threads, env.backgroundNames, engine, folder?.dir)) say(l);
 
   const t0 = performance.now();
   const wall = () => performance.now() - t0;
@@ -79,6 +82,8 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
   let failing: { spec: ScheduleSpec; outcome: ScheduleOutcome; detectMs: number } | undefined;
   let interruptedBy: string | undefined;
   const stalls: StallReport[] = [];
+  // Preemption-point hits of every schedule run, not only the failing one.
+  const pointHits: Record<string, number> = {};
 
   try {
     for (let i = 0; sim.schedules === undefined || i < sim.schedules; i++) {
@@ -89,6 +94,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       schedules++;
       steps += outcome.steps;
       total = total ? addSnapshots(total, outcome.snapshot) : outcome.snapshot;
+      for (const r of outcome.results) for (const [k, n] of Object.entries(r.pointHits)) pointHits[k] = (pointHits[k] ?? 0) + n;
       if (outcome.interrupted) { interruptedBy = String(opts.signal?.reason ?? 'SIGINT'); break; }
       if (outcome.failure) {
         failing = { spec, outcome, detectMs: wall() };
@@ -111,8 +117,6 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       engineVersion: SIM_ENGINE_VERSION, memoryModel: sim.memoryModel, strategy: sim.strategy,
       schedules, steps, stepsPerSecond: Math.round(steps / Math.max(0.001, elapsed / 1000)), failure,
     };
-    const pointHits: Record<string, number> = {};
-    for (const r of failing?.outcome.results ?? []) for (const [k, n] of Object.entries(r.pointHits)) pointHits[k] = (pointHits[k] ?? 0) + n;
     const summary: Summary & { sim: SimSummary } = {
       tool: 'rcutorture', version: VERSION, verdict, final: true, variant: env.flavor.name, scenario: cfg.scenario,
       engine: 'sim', seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(elapsed), config: cfg,
@@ -187,26 +191,4 @@ async function reportFailure(
     say(`  shrinking (${shrunk.runs} replays) found nothing shorter`, 'detail');
   }
   return report;
-}
-
-function addSnapshots(a: Snapshot, b: Snapshot): Snapshot {
-  const sum = (x: number[], y: number[]) => x.map((v, i) => v + (y[i] ?? 0));
-  const counters = { ...a.counters };
-  for (const [k, v] of Object.entries(b.counters)) counters[k] = (counters[k] ?? 0) + v;
-  const failures = { ...a.failures };
-  for (const [k, v] of Object.entries(b.failures)) failures[k as FailureClass] += v;
-  return {
-    atMs: a.atMs + b.atMs, counters, failures,
-    readerPipe: sum(a.readerPipe, b.readerPipe), readerBatch: sum(a.readerBatch, b.readerBatch),
-    freeBlockCirculation: sum(a.freeBlockCirculation, b.freeBlockCirculation),
-  };
-}
-
-function emptySnapshot(): Snapshot {
-  const zeros = () => new Array<number>(11).fill(0);
-  return {
-    atMs: 0, failures: zeroFailures(), readerPipe: zeros(), readerBatch: zeros(), freeBlockCirculation: zeros(),
-    // Only when no schedule ran at all: every counter reads as zero.
-    counters: new Proxy({}, { get: () => 0 }) as Snapshot['counters'],
-  };
 }

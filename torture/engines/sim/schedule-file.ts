@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SIM_ENGINE_VERSION, type ScheduleParams } from '../../../lib/platform/sim/scheduler.js';
-import type { FailureClass } from '../../../lib/rcu/flavor.js';
+import type { FailureClass } from '../../checks/classes.js';
 import type { RunConfig } from '../../run/config.js';
 import { UsageError } from '../../run/parse.js';
 

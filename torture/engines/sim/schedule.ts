@@ -11,16 +11,15 @@ import { F, H as CH, Reason, Status, T, TF, type ControlView } from '../../../li
 import { Scheduler, type ScheduleParams } from '../../../lib/platform/sim/scheduler.js';
 import { OP_NAMES, Op, pointId } from '../../../lib/platform/sim/ops.js';
 import { allocateHeap, heapView } from '../../../lib/shm/layout.js';
-import { FAILURE_CLASSES, type FailureClass } from '../../../lib/rcu/flavor.js';
+import { FAILURE_CLASSES, type FailureClass } from '../../checks/classes.js';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
 import { initElementPool } from '../../checks/pipe.js';
 import { FLAVOR_PREFIX, H, Phase, S, SharedRun, OP_NAMES as UPDATER_OPS, UpdaterOp } from '../../run/heap-layout.js';
 import { takeSnapshot, type Snapshot } from '../../report/statistics.js';
-import { Watchdog, formatStall, type StallReport } from '../../checks/watchdog.js';
+import type { StallReport } from '../../checks/watchdog.js';
 import { pendingCallbacks } from '../../checks/pending-callbacks.js';
-import { checkEnd } from '../../run/orchestrator.js';
 import type { Summary } from '../../report/summary.js';
-import { zeroFailures } from '../../report/summary.js';
+import { RunMonitors, Tally, type Finding } from '../../run/lifecycle.js';
 import type { SimEnv } from './sim-env.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
 
@@ -95,8 +94,12 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
 
   const i32 = v.i32;
   const budget = cfg.sim!.steps;
-  const watchdog = new Watchdog(shared, threads, cfg.stallTimeoutMs, env.roleOf);
+  // The main thread's view of the flavor: read-only, for the monitors and the counters.
+  const rcu = env.flavor.attach(new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs: 0 }),
+    heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {} });
+  const monitors = new RunMonitors(shared, cfg, threads, env.roleOf, rcu, { memoryCap: false });
   const stalls: StallReport[] = [];
+  const findings: Finding[] = [];
   const tortureSlots = threads.roles.filter((r) => r.role !== 'background').map((r) => r.slot);
   let phase: 'run' | 'stopping' | 'background' = 'run';
   let deadline = Infinity;
@@ -120,10 +123,12 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     // Whole virtual milliseconds, as the roles stamp their activity.
     const now = Math.floor(v.vtime);
     if (reason === Reason.Done) { allDone = true; orderly = phase === 'background'; break; }
-    for (const s of watchdog.check(now)) stalls.push(s);
+    const seen = monitors.tick(now);
+    stalls.push(...seen.stalls);
+    findings.push(...seen.findings);
     if (reason === Reason.Deadlock) stalls.push(deadlockReport(env, shared, now));
     if (signal?.aborted) interrupted = true;
-    if (interrupted || i32[CH.FAILED] !== 0 || stalls.length > 0) break;
+    if (interrupted || i32[CH.FAILED] !== 0 || stalls.length > 0 || findings.length > 0) break;
     if (phase === 'run' && i32[CH.STEP] >= budget) {
       shared.i32[shared.cell(H.PHASE)] = Phase.Stop;
       phase = 'stopping';
@@ -165,26 +170,17 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   const results = await Promise.all(running);
 
   // ---- what failed ----------------------------------------------------------------
-  const rcu = env.flavor.attach(new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs: 0 }),
-    heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {} });
   const snapshot = takeSnapshot(shared, rcu, vtimeMs);
-  const failures = { ...zeroFailures(), ...snapshot.failures };
-  const examples: Summary['examples'] = [];
-  for (const r of results) for (const e of r.examples) examples.push({ ...e, thread: r.slot });
-  for (const s of stalls) {
-    failures[s.kind]++;
-    examples.push({ cls: s.kind, thread: s.waiter?.thread ?? -1, message: formatStall(s).join('\n') });
-  }
+  const tally = new Tally(snapshot);
+  tally.roleExamples(results);
+  tally.stalls(stalls, true);
   for (const r of results) {
-    if (r.crash === undefined) continue;
-    failures['worker-crash']++;
-    examples.push({ cls: 'worker-crash', thread: r.slot, message: `${env.roleOf(r.slot)} (thread ${r.slot}) crashed: ${r.crash}` });
+    if (r.crash !== undefined) tally.crash(r.slot, `${env.roleOf(r.slot)} (thread ${r.slot}) crashed: ${r.crash}`);
   }
-  if (endNote && stalls.length === 0) {
-    failures[endNote.cls]++;
-    examples.push({ cls: endNote.cls, thread: -1, message: endNote.message });
-  }
-  if (orderly) checkEnd(shared, cfg, (c, n = 1) => { failures[c] += n; }, examples);
+  tally.findings(findings);
+  if (endNote) tally.endNotReached(endNote.cls, endNote.message, stalls.length === 0);
+  if (orderly) tally.endOfRun(shared, cfg);
+  const { failures, examples } = tally;
 
   const pointNames = new Map<number, string>();
   for (const r of results) for (const name of Object.keys(r.pointHits)) pointNames.set(pointId(name), name);

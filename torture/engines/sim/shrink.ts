@@ -7,7 +7,7 @@
  * schedule with fewer context switches. A ddmin-style pass: chunks of
  * halving size, each tried out of the log, within a budget of replays.
  */
-import type { FailureClass } from '../../../lib/rcu/flavor.js';
+import type { FailureClass } from '../../checks/classes.js';
 import { runSchedule, type ScheduleOutcome, type ScheduleSpec } from './schedule.js';
 import { replaySpec } from './schedule-params.js';
 import type { SimEnv } from './sim-env.js';

@@ -1,67 +1,33 @@
 /**
- * The orchestrator: lays out shared memory, starts one long piscina task per
- * role, watches for stalls and crashes, prints statistics, ends the run in
- * order (roles, liveness, background threads, leak check) or tears it down
- * when something hangs, and returns the summary.
+ * The threads engine: lays out shared memory, starts one long piscina task
+ * per role, ticks the shared monitors (run/lifecycle.ts) in wall time,
+ * watches for crashes and still heartbeats, prints statistics, ends the run
+ * in order (roles, liveness, background threads, end checks) or tears it
+ * down when something hangs, and returns the summary.
  *
  * It runs in the main thread and never calls into the implementation under
  * test except to read counters, so a hung implementation cannot hang it.
  */
-import { createRequire } from 'node:module';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
-import { ThreadsPlatform } from '../../lib/platform/threads.js';
-import { allocateHeap, heapView } from '../../lib/shm/layout.js';
-import type { FailureClass } from '../../lib/rcu/flavor.js';
-import type { RunConfig } from './config.js';
-import { describeFaults } from '../faults/describe.js';
-import { BacklogMonitor } from '../checks/backlog.js';
-import type { RoleResult, RoleTask } from './context.js';
-import { compiledWorker, planRun } from './plan.js';
-import { initElementPool } from '../checks/pipe.js';
-import { CB, E, ElementState, FLAVOR_PREFIX, H, N, Phase, SharedRun, S } from './heap-layout.js';
-import { formatStats, takeSnapshot, type Snapshot } from '../report/statistics.js';
-import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../report/summary.js';
-import { Watchdog, formatStall, type StallReport } from '../checks/watchdog.js';
-import { RunFolder, runFolderName } from '../report/results.js';
-import { LatencyMerger } from '../report/latency.js';
-import { HeartbeatMonitor } from '../checks/heartbeat.js';
-import { MemoryTracker } from '../report/memory.js';
-import { TimelineRecorder } from '../report/timeline.js';
-
-/** package.json is one level above this module when it runs from source (tests), two from dist/. */
-function packageVersion(): string {
-  const require = createRequire(import.meta.url);
-  for (const rel of ['../package.json', '../../package.json']) {
-    try {
-      const pkg = require(rel) as { name?: string; version: string };
-      if (pkg.name === 'rcutorture') return pkg.version;
-    } catch { /* not here: one level further up */ }
-  }
-  return 'unknown';
-}
-
-export const VERSION: string = packageVersion();
-
-export interface RunOptions {
-  /** Folder under which the run folder is made; null for none. */
-  resultsRoot?: string | null;
-  /** Console output, one line at a time, with what kind of line it is. */
-  out?: (line: string, kind: LineKind) => void;
-  /** Aborting it interrupts the run; its reason names the signal (SIGINT, SIGTERM). */
-  signal?: AbortSignal;
-  /** Called every tick with the counters (the live progress line). */
-  onTick?: (snap: Snapshot, totalMs: number) => void;
-  /**
-   * End the run at the first failure counted or reported (the kill matrix
-   * wants time to detect, not a full run); the verdict is then FAILURE.
-   * `onFailure` learns the run time at which it was seen.
-   */
-  stopOnFailure?: boolean;
-  onFailure?: (atMs: number) => void;
-}
-
-export type LineKind = 'header' | 'stats' | 'stall' | 'detail' | 'verdict';
+import { ThreadsPlatform } from '../../../lib/platform/threads.js';
+import { allocateHeap, heapView } from '../../../lib/shm/layout.js';
+import type { RunConfig } from '../../run/config.js';
+import type { RoleResult, RoleTask } from '../../run/context.js';
+import { compiledWorker, planRun } from '../../run/plan.js';
+import { initElementPool } from '../../checks/pipe.js';
+import { FLAVOR_PREFIX, H, Phase, SharedRun, S } from '../../run/heap-layout.js';
+import { formatStats, takeSnapshot, type Snapshot } from '../../report/statistics.js';
+import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
+import { formatStall, type StallReport } from '../../checks/watchdog.js';
+import { RunFolder, runFolderName } from '../../report/results.js';
+import { LatencyMerger } from '../../report/latency.js';
+import { HeartbeatMonitor } from '../../checks/heartbeat.js';
+import { MemoryTracker } from '../../report/memory.js';
+import { TimelineRecorder } from '../../report/timeline.js';
+import { VERSION } from '../../run/version.js';
+import type { LineKind, RunOptions } from '../../run/options.js';
+import { RunMonitors, Tally, headerLines, type Finding } from '../../run/lifecycle.js';
 
 const TICK_MS = 100;
 /** After a stall, a crash or an interrupt: how long roles get to stop before the teardown. */
@@ -77,9 +43,7 @@ const FAULT_WAITS_MS = [ABORT_GRACE_MS, 500, 2000] as const;
 /** Longest wait for the worker threads to start (at least the stall timeout). */
 const WORKER_START_MS = 30_000;
 
-export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise<Summary> {
-  // The simulation engine runs the same roles under its own scheduler (loaded lazily: it imports this module).
-  if (cfg.engine === 'sim') return (await import('../engines/sim/runner.js')).runSim(cfg, opts);
+export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise<Summary> {
   const out = opts.out ?? (() => {});
   const { flavor, flavorCfg, threads, backgroundNames: probeNames, sizes, specs, plan, roleOf } = await planRun(cfg);
   const startedAt = new Date();
@@ -97,11 +61,8 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   const elapsed = () => mainPlatform.now();
 
   // ---- header -------------------------------------------------------------------
-  say(`rcutorture ${VERSION}: variant ${flavor.name} (${flavor.kind}), scenario ${cfg.scenario}, engine ${cfg.engine}, seed ${cfg.seed}`);
-  say(`  threads: ${cfg.readers} readers, 1 writer, ${cfg.fakewriters} fakewriters, ${threads.background.length} background (${probeNames.join(', ') || 'none'}); ` +
-    `duration ${cfg.durationMs / 1000}s, stall timeout ${cfg.stallTimeoutMs / 1000}s, counter ${cfg.counterMode}/${cfg.counterBits} bits`);
-  for (const l of describeFaults(cfg)) say(l);
-  if (folder) say(`  results: ${folder.dir}`);
+  const engine = { label: 'threads', length: `duration ${cfg.durationMs / 1000}s`, stallTimeout: `${cfg.stallTimeoutMs / 1000}s`, extra: [] };
+  for (const l of headerLines(cfg, flavor, threads, probeNames, engine, folder?.dir)) say(l);
 
   // ---- roles ----------------------------------------------------------------------
   const pool = new Piscina<RoleTask, RoleResult>({
@@ -135,11 +96,11 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   const allSettled = (slots: number[]) => slots.every((s) => settled.has(s));
 
   // ---- the run --------------------------------------------------------------------
-  const watchdog = new Watchdog(shared, threads, cfg.stallTimeoutMs, roleOf);
-  const backlog = new BacklogMonitor(shared, cfg, watchdog);
+  const monitors = new RunMonitors(shared, cfg, threads, roleOf, rcu, { memoryCap: true });
   const heartbeat = new HeartbeatMonitor(shared, tortureSlots, cfg.stallTimeoutMs, roleOf);
   const memory = new MemoryTracker();
   const stalls: StallReport[] = [];
+  const findings: Finding[] = [];
   const setCell = (h: number, v: number) => Atomics.store(shared.i32, shared.cell(h), v);
   let prev: Snapshot | null = null;
   let nextStat = cfg.statIntervalMs;
@@ -174,9 +135,14 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
     if (rolesUpAt < 0 && rolesUp()) rolesUpAt = now;
     const tickSnap = takeSnapshot(shared, rcu, now);
     timeline.tick(tickSnap, phase === 'run');
-    for (const s of [...watchdog.check(now), ...backlog.check(now)]) {
+    const seen = monitors.tick(now);
+    for (const s of seen.stalls) {
       stalls.push(s);
       for (const l of formatStall(s)) say(l, 'stall');
+    }
+    for (const f of seen.findings) {
+      findings.push(f);
+      say(`!!! ${f.cls}: ${f.message}`, 'stall');
     }
     if (phase === 'run' && rolesUpAt < 0 && now > startLimitMs) {
       crashes.push({ thread: -1, message: `worker threads did not all start within ${startLimitMs} ms` });
@@ -197,7 +163,7 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
       nextStat += cfg.statIntervalMs;
     }
     if (opts.signal?.aborted) { interruptedBy = String(opts.signal.reason ?? 'SIGINT'); break; }
-    if (opts.stopOnFailure && (stalls.length > 0 || crashes.length > 0 || Object.values(tickSnap.failures).some((n) => n > 0))) {
+    if (opts.stopOnFailure && (stalls.length > 0 || crashes.length > 0 || findings.length > 0 || Object.values(tickSnap.failures).some((n) => n > 0))) {
       opts.onFailure?.(stalls[0]?.atMs ?? now);
       break;
     }
@@ -246,26 +212,26 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
 
   // ---- verdict ----------------------------------------------------------------------
   const snap = takeSnapshot(shared, rcu, elapsed());
-  const failures = { ...zeroFailures(), ...snap.failures };
-  const add = (c: FailureClass, n = 1) => { failures[c] += n; };
-  for (const s of stalls) add(s.kind);
-  add('worker-crash', crashes.length);
-  if (endNote && stalls.length === 0 && crashes.length === 0 && !interruptedBy) {
+  const tally = new Tally(snap);
+  tally.roleExamples(results);
+  // Stalls were printed as they came; their reports are in summary.stalls.
+  tally.stalls(stalls, false);
+  for (const c of crashes) tally.crash(c.thread, c.message);
+  tally.findings(findings);
+  if (endNote) {
     // Nothing else explains why the end did not come: the wait itself is the stall.
-    add(phase === 'stopping' ? 'gp-stall' : 'callback-stall');
+    tally.endNotReached(phase === 'stopping' ? 'gp-stall' : 'callback-stall', endNote,
+      stalls.length === 0 && crashes.length === 0 && !interruptedBy);
   }
-  const examples: Summary['examples'] = [];
-  for (const r of results) for (const e of r.examples) examples.push({ ...e, thread: r.slot });
-  for (const c of crashes) examples.push({ cls: 'worker-crash', thread: c.thread, message: c.message });
-  if (endNote) examples.push({ cls: phase === 'stopping' ? 'gp-stall' : 'callback-stall', thread: -1, message: endNote });
-  if (orderly) checkEnd(shared, cfg, add, examples);
+  if (orderly) tally.endOfRun(shared, cfg);
+  const { failures, examples } = tally;
 
   const latency = new LatencyMerger();
   for (const r of results) latency.add(r.latency);
   const pointHits: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.pointHits)) pointHits[k] = (pointHits[k] ?? 0) + v;
 
-  const anyFailure = Object.values(failures).some((n) => n > 0);
+  const anyFailure = tally.any();
   const verdict: Verdict = anyFailure ? 'FAILURE' : interruptedBy ? 'INTERRUPTED' : 'SUCCESS';
   const summary: Summary = {
     ...partialSummary(verdict, snap),
@@ -286,36 +252,4 @@ export async function runTorture(cfg: RunConfig, opts: RunOptions = {}): Promise
   folder?.writeSummary(summary);
   folder?.close();
   return summary;
-}
-
-/**
- * After an orderly end every callback has run and every element is back on
- * the free list: a queued node is a lost callback, anything else missing a leak.
- */
-export function checkEnd(
-  shared: SharedRun, cfg: RunConfig, add: (c: FailureClass, n?: number) => void, examples: Summary['examples'],
-): void {
-  const i32 = shared.i32;
-  let lost = 0;
-  let leaked = 0;
-  for (let i = 0; i < cfg.elements; i++) {
-    const e = shared.element(i);
-    if (i32[e + CB.QUEUED] === 1) lost++;
-    else if (i32[e + E.STATE] !== ElementState.Free) leaked++;
-  }
-  for (let i = 0; i < shared.sizes.cbNodes; i++) {
-    const n = shared.cbNode(i);
-    if (i32[n + CB.QUEUED] === 1) lost++;
-    else if (i32[n + N.STATE] !== 0) leaked++;
-  }
-  if (lost > 0) add('callback-lost', lost);
-  if (lost > 0) examples.push({ cls: 'callback-lost', thread: -1, message: `${lost} callbacks still queued after the final drain` });
-  // The free list's own count must agree with the elements marked free.
-  let markedFree = 0;
-  for (let i = 0; i < cfg.elements; i++) if (i32[shared.element(i) + E.STATE] === ElementState.Free) markedFree++;
-  leaked += Math.abs(i32[shared.cell(H.FREE_COUNT)] - markedFree);
-  if (leaked > 0) {
-    add('leak', leaked);
-    examples.push({ cls: 'leak', thread: -1, message: `${leaked} elements or callback nodes not back on their free lists` });
-  }
 }
