@@ -10,10 +10,16 @@ import type { FaultOverrides } from '../scenario/schema.js';
 /** A stream of its own, apart from the per-slot and point-injection streams. */
 const SWARM_STREAM = 1 << 20;
 
-/** Preemption points the QEMU family marks (VARIANTS.md); a swarm picks some of these or all. */
-const POINT_GLOBS = ['read_lock:*', 'read_unlock:*', 'enqueue:*', 'wait_for_readers:*', 'call_rcu_thread:*', 'register:*'];
+/**
+ * The globs a swarm picks among: one per family of points the flavor
+ * declares (`RcuFlavor.points`, "enqueue:after-exchange" -> "enqueue:*").
+ * A flavor that declares none gets '*' only.
+ */
+export function pointGlobs(declared: readonly string[] | undefined): string[] {
+  return [...new Set((declared ?? []).map((name) => `${name.split(':')[0]}:*`))];
+}
 
-type Kind = { name: string; on: (r: Random) => FaultOverrides; off: FaultOverrides };
+type Kind = { name: string; on: (r: Random, globs: string[]) => FaultOverrides; off: FaultOverrides };
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
 const int = (r: Random, lo: number, hi: number) => lo + r.below(hi - lo + 1);
@@ -46,8 +52,8 @@ const KINDS: Kind[] = [
   },
   {
     name: 'preempt',
-    on: (r) => {
-      const match = r.oneIn(3) ? ['*'] : POINT_GLOBS.filter(() => r.oneIn(2));
+    on: (r, globs) => {
+      const match = r.oneIn(3) ? ['*'] : globs.filter(() => r.oneIn(2));
       return { points: { match: match.length ? match : ['*'], probability: round(r.range(0.001, 0.05), 4), minMs: 0, maxMs: round(r.range(0.1, 3), 2) } };
     },
     off: { points: false },
@@ -75,8 +81,6 @@ const KINDS: Kind[] = [
   },
 ];
 
-export const SWARM_KINDS = KINDS.map((k) => k.name);
-
 /** Merges group by group (later wins per key), as applyFaultOverrides would apply them in turn. */
 function merge(a: FaultOverrides, b: FaultOverrides): FaultOverrides {
   const out: Record<string, unknown> = { ...a };
@@ -87,12 +91,17 @@ function merge(a: FaultOverrides, b: FaultOverrides): FaultOverrides {
   return out as FaultOverrides;
 }
 
-/** The fault kinds a seed draws (at least one) and the overrides that turn them on and every other kind off. */
-export function drawSwarm(seed: number): { kinds: string[]; overrides: FaultOverrides } {
+/**
+ * The fault kinds a seed draws (at least one) and the overrides that turn
+ * them on and every other kind off; `points` are the flavor's declared
+ * preemption points, which the preempt kind chooses among.
+ */
+export function drawSwarm(seed: number, points?: readonly string[]): { kinds: string[]; overrides: FaultOverrides } {
+  const globs = pointGlobs(points);
   const r = new Random(seed, SWARM_STREAM);
   let chosen = KINDS.filter(() => r.oneIn(2));
   if (chosen.length === 0) chosen = [KINDS[r.below(KINDS.length)]];
   let overrides: FaultOverrides = {};
-  for (const k of KINDS) overrides = merge(overrides, chosen.includes(k) ? k.on(r) : k.off);
+  for (const k of KINDS) overrides = merge(overrides, chosen.includes(k) ? k.on(r, globs) : k.off);
   return { kinds: chosen.map((k) => k.name), overrides };
 }

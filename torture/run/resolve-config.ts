@@ -14,6 +14,7 @@ import { loadScenario } from '../scenario/load.js';
 import { UsageError, unknownName } from './parse.js';
 import { applyFaultOverrides, type FaultOverrides } from '../scenario/schema.js';
 import { drawSwarm } from '../faults/swarm.js';
+import { globToRegExp } from '../../lib/platform/points.js';
 import { simOverrides, type SimRequest } from '../engines/sim/sim-config.js';
 
 export interface RunRequest extends SimRequest {
@@ -49,12 +50,27 @@ export async function resolveRunConfig(req: RunRequest): Promise<RunConfig> {
   const sc = loadScenario(req.scenario ?? 'default');
   const pick = <T>(v: T | undefined, d: T): T => (v !== undefined ? v : d);
   const seed = pick(req.seed, freshSeed());
-  const swarm = req.swarm ? drawSwarm(seed) : undefined;
+  const declaredPoints = pool.find((f) => f.name === variant)?.points;
+  const swarm = req.swarm ? drawSwarm(seed, declaredPoints) : undefined;
+  // Under sim every preemption point is already a scheduling decision: a delay asked for by flag
+  // is refused, one from a scenario or a swarm draw is left out (the header's sim line says so).
+  if (req.engine === 'sim' && req.faults?.points) {
+    throw new UsageError('--preempt is honoured by --engine threads only: under --engine sim every preemption point is already a scheduling decision');
+  }
   let faults;
   try {
     faults = applyFaultOverrides(applyFaultOverrides(sc.faults, swarm?.overrides), req.faults);
   } catch (e) {
     throw new UsageError(`bad fault flags: ${(e as Error).message}`);
+  }
+  if (req.engine === 'sim') faults = { ...faults, points: undefined };
+  if (faults.points && declaredPoints?.length) {
+    for (const glob of faults.points.match) {
+      const re = globToRegExp(glob);
+      if (!declaredPoints.some((p) => re.test(p))) {
+        process.stderr.write(`rcutorture: warning: --preempt glob '${glob}' matches none of ${variant}'s preemption points (${declaredPoints.join(', ')})\n`);
+      }
+    }
   }
   return {
     variant,
