@@ -59,3 +59,20 @@ describe('gpSeq never goes backwards', () => {
     expect(bad.sim.failure?.cls).toBe('gp-seq-backwards');
   });
 });
+
+describe('fixed layouts and random streams', () => {
+  it('the statistics block has room for every failure class and fault counter, and the assertions guard it', async () => {
+    const { ST } = await import('../torture/run/heap-layout.js');
+    const { FAULT_COUNTERS } = await import('../torture/faults/coverage.js');
+    expect(ST.ERR_BASE + FAILURE_CLASSES.length).toBeLessThanOrEqual(ST.READ_MS);
+    expect(ST.FAULT_BASE + FAULT_COUNTERS.length).toBeLessThanOrEqual(ST.SIZE);
+  });
+
+  it('stream ids come from one table, keep their historical values, and refuse an index outside their range', async () => {
+    const { STREAMS } = await import('../torture/run/streams.js');
+    expect([STREAMS.role(3), STREAMS.point(3), STREAMS.swarm(), STREAMS.soakSeed(2), STREAMS.schedule(5)])
+      .toEqual([3, (1 << 16) + 3, 1 << 20, 0x50a0000 + 2, 0x5c4e0000 + 5]);
+    expect(() => STREAMS.role(1 << 16)).toThrow(/thread slot 65536 is outside/);
+    expect(() => STREAMS.schedule(-1)).toThrow(RangeError);
+  });
+});

@@ -17,6 +17,7 @@ import { runTorture } from '../run/run.js';
 import { VERSION } from '../run/version.js';
 import type { RunOptions } from '../run/options.js';
 import { Random } from '../run/random.js';
+import { STREAMS } from '../run/streams.js';
 import { writeFileAtomic, writeJsonAtomic } from '../report/results.js';
 import { junitXml } from '../report/junit.js';
 import { caseResult, exitCodeFor, failureList, type CaseResult, type Verdict } from '../report/summary.js';
@@ -62,12 +63,10 @@ export interface SoakSummary {
   memory?: MemoryUsage;
 }
 
-/** Random stream ids of soak seeds: far from the per-role streams of a run. */
-const SEED_STREAM = 0x50a0000;
 
 /** Seed number `seedIndex` of a soak: a function of the seed base alone. */
 export function soakSeed(seedBase: number, seedIndex: number): number {
-  return new Random(seedBase, SEED_STREAM + seedIndex).next32();
+  return new Random(seedBase, STREAMS.soakSeed(seedIndex)).next32();
 }
 
 export function matrixSize(m: SoakMatrix): number {

@@ -5,7 +5,7 @@
  * period up and doing what, and how old the oldest pending callback is.
  */
 import type { ThreadPlan } from '../run/config.js';
-import { ACTIVITY_NAMES, Activity, CB, H, OP_NAMES, S, ST, UpdaterOp, type SharedRun } from '../run/heap-layout.js';
+import { ACTIVITY_NAMES, Activity, CB, H, UPDATER_OP_NAMES, S, ST, UpdaterOp, type SharedRun } from '../run/heap-layout.js';
 import { pendingCallbacks } from './pending-callbacks.js';
 import type { CheckSpec } from './check.js';
 
@@ -58,7 +58,7 @@ export class Watchdog {
       const key = `gp:${slot}:${Atomics.load(i32, s + S.OP_SINCE)}`;
       if (forMs > this.stallTimeoutMs && !this.reported.has(key)) {
         this.reported.add(key);
-        out.push(this.report('gp-stall', nowMs, { thread: slot, role: this.roleOf(slot), op: OP_NAMES[op], forMs }));
+        out.push(this.report('gp-stall', nowMs, { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs }));
       }
     }
     const pending = pendingCallbacks(this.shared);

@@ -13,6 +13,11 @@ export const FAULT_COUNTERS = [
 ] as const;
 export type FaultCounter = (typeof FAULT_COUNTERS)[number];
 
+// A 17th counter would write into the next thread's read count: refuse to load instead.
+if (ST.FAULT_BASE + FAULT_COUNTERS.length > ST.SIZE) {
+  throw new Error(`${FAULT_COUNTERS.length} fault counters overflow the statistics block (room for ${ST.SIZE - ST.FAULT_BASE} at ST.FAULT_BASE)`);
+}
+
 /** Statistic index of a fault counter, for RoleContext.count. */
 export function faultStat(name: FaultCounter): number {
   return ST.FAULT_BASE + FAULT_COUNTERS.indexOf(name);

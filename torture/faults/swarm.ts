@@ -5,10 +5,9 @@
  * names its combination exactly (printed in the header, kept in summary.json).
  */
 import { Random } from '../run/random.js';
+import { STREAMS } from '../run/streams.js';
 import type { FaultOverrides } from '../scenario/schema.js';
 
-/** A stream of its own, apart from the per-slot and point-injection streams. */
-const SWARM_STREAM = 1 << 20;
 
 /**
  * The globs a swarm picks among: one per family of points the flavor
@@ -98,7 +97,7 @@ function merge(a: FaultOverrides, b: FaultOverrides): FaultOverrides {
  */
 export function drawSwarm(seed: number, points?: readonly string[]): { kinds: string[]; overrides: FaultOverrides } {
   const globs = pointGlobs(points);
-  const r = new Random(seed, SWARM_STREAM);
+  const r = new Random(seed, STREAMS.swarm());
   let chosen = KINDS.filter(() => r.oneIn(2));
   if (chosen.length === 0) chosen = [KINDS[r.below(KINDS.length)]];
   let overrides: FaultOverrides = {};

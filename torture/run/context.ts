@@ -10,8 +10,9 @@ import type { RcuFlavor, RcuInstance } from '../../lib/rcu/flavor.js';
 import { FAILURE_CLASSES, type FailureClass } from '../checks/classes.js';
 import { GpSeqObserver } from '../checks/gp-seq.js';
 import type { RunConfig, ThreadPlan } from './config.js';
-import { FLAVOR_PREFIX, H, OP_NAMES, S, ST, SharedRun, type HarnessSizes, Activity, UpdaterOp } from './heap-layout.js';
+import { FLAVOR_PREFIX, H, UPDATER_OP_NAMES, S, ST, SharedRun, type HarnessSizes, Activity, UpdaterOp } from './heap-layout.js';
 import { Random } from './random.js';
+import { STREAMS } from './streams.js';
 import { CallbackTable } from '../checks/callbacks.js';
 import { resolveFlavor } from './flavors.js';
 import { LatencyRecorder } from '../report/latency.js';
@@ -49,8 +50,6 @@ export type EnginePlatform = Platform & {
 };
 
 const MAX_EXAMPLES = 5;
-/** Stream ids for Random: one per slot, plus one for point injection. */
-const POINT_STREAM = 1 << 16;
 
 export class RoleContext {
   readonly shared: SharedRun;
@@ -83,7 +82,7 @@ export class RoleContext {
   private constructor(readonly task: RoleTask, flavor: RcuFlavor, platform?: EnginePlatform) {
     const cfg = task.config;
     this.shared = new SharedRun(task.sab, task.plan, task.sizes);
-    const pointRandom = new Random(cfg.seed, POINT_STREAM + task.slot);
+    const pointRandom = new Random(cfg.seed, STREAMS.point(task.slot));
     this.platform = platform ?? new ThreadsPlatform(this.shared.i32, {
       abortCell: this.shared.cell(H.ABORT),
       parkCell: this.shared.slot(task.slot) + S.PARKED,
@@ -91,7 +90,7 @@ export class RoleContext {
       injection: cfg.faults.points,
       random: () => pointRandom.float(),
     });
-    this.random = new Random(cfg.seed, task.slot);
+    this.random = new Random(cfg.seed, STREAMS.role(task.slot));
     this.flavor = flavor;
     this.f64 = this.shared.f64;
     const mem = this.shared.i32;
@@ -160,7 +159,7 @@ export class RoleContext {
       return fn();
     } finally {
       this.platform.store(slot + S.OP, UpdaterOp.None);
-      this.latency.recordMs(OP_NAMES[kind], this.platform.now() - t0);
+      this.latency.recordMs(UPDATER_OP_NAMES[kind], this.platform.now() - t0);
     }
   }
 

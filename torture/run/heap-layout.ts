@@ -8,6 +8,7 @@
  */
 import type { LayoutPlan, RegionSpec } from '../../lib/shm/layout.js';
 import { RCU_HEAD_WORDS } from '../../lib/shm/mpsc-queue.js';
+import { FAILURE_CLASSES } from '../checks/classes.js';
 
 export const FLAVOR_PREFIX = 'flavor.';
 
@@ -29,7 +30,7 @@ export const enum Phase { Run = 0, Stop = 1 }
 
 /** Thread slot cells. */
 export const S = {
-  ROLE: 0,
+  STARTED: 0,          // set to 1 by the role once its worker has attached and is about to run
   ACTIVITY: 1,
   ACTIVITY_SINCE: 2,   // ms since run start
   OP: 3,               // UpdaterOp in progress, 0 = none
@@ -44,7 +45,7 @@ export const enum Activity { Outside = 0, Section = 1, Sleeping = 2, BusyLoop = 
 export const ACTIVITY_NAMES = ['outside', 'short section', 'sleeping in section', 'busy loop waiting for a kick', 'offline', 'in an update', 'exited'];
 
 export const enum UpdaterOp { None = 0, Synchronize = 1, CallRcu = 2, Drain = 3, Barrier = 4, Force = 5, Liveness = 6 }
-export const OP_NAMES = ['none', 'synchronize', 'call_rcu', 'drain', 'barrier', 'force_rcu', 'end-of-run liveness'];
+export const UPDATER_OP_NAMES = ['none', 'synchronize', 'call_rcu', 'drain', 'barrier', 'force_rcu', 'end-of-run liveness'];
 
 /**
  * Header the harness keeps after the rcu_head of every callback it queues:
@@ -101,6 +102,13 @@ export const ST = {
   FAULT_BASE: 64,                // fault coverage, one per FAULT_COUNTERS entry (torture/faults/coverage.ts)
   SIZE: 80,
 } as const;
+
+// Fixed layout, checked once at load: one error counter per failure class
+// between ERR_BASE and READ_MS (a new class past the room would silently
+// count as reader milliseconds).
+if (ST.ERR_BASE + FAILURE_CLASSES.length > ST.READ_MS) {
+  throw new Error(`${FAILURE_CLASSES.length} failure classes overflow the statistics block (room for ${ST.READ_MS - ST.ERR_BASE} at ST.ERR_BASE)`);
+}
 
 export interface HarnessSizes {
   threads: number;

@@ -10,10 +10,9 @@ import { Mode, Model, Strategy } from '../../../lib/platform/sim/control.js';
 import type { ScheduleParams } from '../../../lib/platform/sim/scheduler.js';
 import type { RunConfig } from '../../run/config.js';
 import { Random } from '../../run/random.js';
+import { STREAMS } from '../../run/streams.js';
 import type { ScheduleSpec } from './schedule.js';
 
-/** Random stream ids of the schedules (far from the roles' per-slot streams). */
-const SCHEDULE_STREAM = 0x5c4e0000;
 const SWITCH_PROBABILITIES = [0.2, 0.05, 0.01, 0.002];
 const COMMIT_ONE_IN = [2, 16, 256, 4096];
 /** Virtual time per step: a reader section costs ~0.1 ms, a 10 ms sleep ~1000 steps of the others. */
@@ -23,7 +22,7 @@ export const SPIN_LIMIT = 64;
 
 export function scheduleSpec(cfg: RunConfig, index: number, threads: number): ScheduleSpec {
   const sim = cfg.sim!;
-  const r = new Random(cfg.seed, SCHEDULE_STREAM + index);
+  const r = new Random(cfg.seed, STREAMS.schedule(index));
   const seed = r.next32();
   const depth = 1 + (index % Math.max(1, sim.pctDepth));
   const order = Array.from({ length: threads }, (_, t) => t);

@@ -14,7 +14,7 @@ import { allocateHeap, heapView } from '../../../lib/shm/layout.js';
 import { FAILURE_CLASSES, type FailureClass } from '../../checks/classes.js';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
 import { initElementPool } from '../../checks/pipe.js';
-import { FLAVOR_PREFIX, H, Phase, S, SharedRun, OP_NAMES as UPDATER_OPS, UpdaterOp } from '../../run/heap-layout.js';
+import { FLAVOR_PREFIX, H, Phase, S, SharedRun, UPDATER_OP_NAMES, UpdaterOp } from '../../run/heap-layout.js';
 import { takeSnapshot, type Snapshot } from '../../report/statistics.js';
 import type { StallReport } from '../../checks/watchdog.js';
 import { pendingCallbacks } from '../../checks/pending-callbacks.js';
@@ -236,7 +236,7 @@ function deadlockReport(env: SimEnv, shared: SharedRun, now: number): StallRepor
     holdouts.push({ thread: t, role: env.roleOf(t), activity, forMs: Math.round(now - since) });
     const opCell = shared.i32[shared.slot(t) + S.OP];
     if (!waiter && opCell !== UpdaterOp.None && env.threads.roles.some((r) => r.slot === t && r.role !== 'reader' && r.role !== 'background')) {
-      waiter = { thread: t, role: env.roleOf(t), op: UPDATER_OPS[opCell], forMs: Math.round(now - shared.i32[shared.slot(t) + S.OP_SINCE]) };
+      waiter = { thread: t, role: env.roleOf(t), op: UPDATER_OP_NAMES[opCell], forMs: Math.round(now - shared.i32[shared.slot(t) + S.OP_SINCE]) };
     }
   }
   const pending = pendingCallbacks(shared);

@@ -30,7 +30,7 @@ export default async function runSimRole(task: SimRoleTask): Promise<SimRoleResu
   const partial = (): RoleResult => ctx?.result() ?? { role: task.role, slot: task.slot, examples: [], pointHits: platform.pointHits(), latency: {} };
   try {
     ctx = await RoleContext.create(task, platform);
-    ctx.p.store(ctx.shared.slot(task.slot) + S.ROLE, 1);
+    ctx.p.store(ctx.shared.slot(task.slot) + S.STARTED, 1);
     const run = (ROLES as Record<string, RoleFn | undefined>)[task.role];
     if (!run) throw new Error(`the sim engine has no role "${task.role}"`);
     run(ctx);

@@ -126,7 +126,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   // starting the workers can outlast a short run, which would then end
   // before a single read and pass. Roles that never start are a crash.
   let rolesUpAt = -1;
-  const rolesUp = () => tortureSlots.every((s) => settled.has(s) || Atomics.load(shared.i32, shared.slot(s) + S.ROLE) !== 0);
+  const rolesUp = () => tortureSlots.every((s) => settled.has(s) || Atomics.load(shared.i32, shared.slot(s) + S.STARTED) !== 0);
   const startLimitMs = Math.max(cfg.stallTimeoutMs, WORKER_START_MS);
 
   for (;;) {

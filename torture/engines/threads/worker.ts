@@ -20,7 +20,7 @@ export const ROLES = {
 
 export default async function runRole(task: RoleTask): Promise<RoleResult & { aborted: boolean }> {
   const ctx = await RoleContext.create(task);
-  ctx.p.store(ctx.shared.slot(task.slot) + S.ROLE, 1);
+  ctx.p.store(ctx.shared.slot(task.slot) + S.STARTED, 1);
   try {
     ROLES[task.role](ctx);
     return { ...ctx.result(), aborted: false };
