@@ -2,7 +2,7 @@
  * Counters of a run as the main thread reads them off shared memory, and
  * the periodic statistics block in rcutorture's shape.
  */
-import type { RcuInstance } from '../../lib/rcu/flavor.js';
+import type { CounterSpec, RcuInstance } from '../../lib/rcu/flavor.js';
 import { FAILURE_CLASSES, type FailureClass } from '../checks/classes.js';
 import { PIPE_LEN, ST, type SharedRun } from '../run/heap-layout.js';
 import { faultCounts, formatFaultCounts } from '../faults/coverage.js';
@@ -104,16 +104,27 @@ const si = (n: number): string =>
   n >= 1e9 ? `${(n / 1e9).toFixed(2)}G` : n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e4 ? `${(n / 1e3).toFixed(1)}k` : `${Math.round(n)}`;
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
+/**
+ * The flavor's counter line: the counters it declares (RcuFlavor.counterSpecs)
+ * under their labels and in their order, then any it reports undeclared
+ * under their raw keys; raw keys only when it declares none.
+ */
+function flavorCounterLine(c: Counters, specs: readonly CounterSpec[] | undefined): string[] {
+  const reported = Object.keys(c).filter((k) => !(k in BASE_KEYS));
+  const declared = (specs ?? []).filter((s) => reported.includes(s.key));
+  const rest = reported.filter((k) => !declared.some((s) => s.key === k));
+  return [...declared.map((s) => `${s.label} ${si(c[s.key])}`), ...rest.map((k) => `${k} ${si(c[k])}`)];
+}
+
 /** The statistics block printed every --stat-interval. */
 export function formatStats(
-  label: string, now: Snapshot, prev: Snapshot | null, totalMs: number, extra: Record<string, number> = {},
+  label: string, now: Snapshot, prev: Snapshot | null, totalMs: number, counterSpecs?: readonly CounterSpec[],
 ): string[] {
   const c = now.counters;
   const dt = Math.max(1, now.atMs - (prev?.atMs ?? 0)) / 1000;
   const rate = (k: keyof Counters) => si((c[k] - (prev?.counters[k] ?? 0)) / dt);
   const errs = Object.entries(now.failures).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`);
-  const flavorKeys = Object.keys(c).filter((k) => !(k in BASE_KEYS));
-  const flavorLine = [...flavorKeys.map((k) => `${k} ${si(c[k])}`), ...Object.entries(extra).map(([k, v]) => `${k} ${si(v)}`)];
+  const flavorLine = flavorCounterLine(c, counterSpecs);
   return [
     `${label} ${secs(now.atMs)}/${secs(totalMs)}`,
     `  reads ${si(c.reads)} (${rate('reads')}/s)  grace periods ${si(c.gracePeriods)} (${rate('gracePeriods')}/s)  versions ${si(c.writerVersions)}  alloc failures ${si(c.allocFailures)}`,

@@ -128,7 +128,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       resultsDir: folder?.dir, sim: simSummary,
     };
     if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
-    for (const l of formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${schedules} schedules)`, snap, null, snap.atMs)) say(l, 'stats');
+    for (const l of formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${schedules} schedules)`, snap, null, snap.atMs, env.flavor.counterSpecs)) say(l, 'stats');
     say(`  sim: ${schedules} schedules, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
     for (const e of summary.examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
     say(verdictLine(summary), 'verdict');

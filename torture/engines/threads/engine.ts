@@ -157,7 +157,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     opts.onTick?.(tickSnap, cfg.durationMs);
     if (now >= nextStat) {
       const snap = takeSnapshot(shared, rcu, now);
-      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs)) say(l, 'stats');
+      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
       folder?.writeSummary(partialSummary('INTERRUPTED', snap));
       prev = snap;
       nextStat += cfg.statIntervalMs;
@@ -246,7 +246,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     exitCode: exitCodeFor(verdict, interruptedBy),
   };
   if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
-  for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs)) say(l, 'stats');
+  for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
   for (const e of examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
   say(verdictLine(summary), 'verdict');
   folder?.writeSummary(summary);
