@@ -1,5 +1,5 @@
 /**
- * The variant set of VARIANTS.md: everything ships, the ops tables keep the
+ * The shipped variant set (docs/variants.md): everything ships, the ops tables keep the
  * harness's conventions, and every variant believed correct runs clean.
  */
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { runCli } from './helpers.js';
 const CORRECT = VARIANTS.filter((v) => !v.expected?.length);
 
 describe('the variant set', () => {
-  it('ships every variant and mutant of VARIANTS.md, once each, variants and mutants apart', () => {
+  it('ships every variant and mutant of docs/variants.md, once each, variants and mutants apart', () => {
     expect(VARIANTS.map((v) => v.name)).toEqual([
       'qemu-v0', 'qemu-v1', 'qemu-v2', 'qemu-v2-fixed', 'qemu-v3-semaphore', 'urcu-mb', 'qsbr', 'ebr',
     ]);
