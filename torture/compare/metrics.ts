@@ -7,9 +7,10 @@
  * what the compared flavors declare (RcuFlavor.counterSpecs), so nothing in
  * this folder knows any flavor's names.
  */
-import { FAILURE_CLASSES, type CounterSpec } from '../../lib/rcu/flavor.js';
-import type { Summary } from '../summary.js';
-import { BASE_KEYS as HARNESS_COUNTERS } from '../statistics.js';
+import { FAILURE_CLASSES } from '../checks/classes.js';
+import type { CounterSpec } from '../../lib/rcu/flavor.js';
+import type { Summary } from '../report/summary.js';
+import { BASE_KEYS as HARNESS_COUNTERS } from '../report/statistics.js';
 
 export interface MetricDef {
   key: string;

@@ -5,13 +5,13 @@
  * variant the same seed so the harness makes the same random choices.
  */
 import { performance } from 'node:perf_hooks';
-import { resolveRunConfig } from '../run-config.js';
-import { runTorture } from '../orchestrator.js';
-import { failureList } from '../summary.js';
+import { resolveRunConfig } from '../run/resolve-config.js';
+import { runTorture } from '../run/run.js';
+import { failureList } from '../report/summary.js';
 import { num } from './format.js';
 import { findFlavor } from '../../lib/rcu/registry.js';
 import type { CounterSpec } from '../../lib/rcu/flavor.js';
-import { loadImplFlavors } from '../flavors.js';
+import { loadImplFlavors } from '../run/flavors.js';
 import { unionCounterSpecs } from './metrics.js';
 import { trialOrder, trialRecord, trialSeed, type CompareRequest, type TrialRecord } from './result.js';
 
