@@ -5,20 +5,12 @@
 import type { Platform } from '../platform/platform.js';
 import type { Heap, RegionSpec } from '../shm/layout.js';
 
-export const FAILURE_CLASSES = [
-  'use-after-reclaim',
-  'premature-callback',
-  'callback-lost',
-  'callback-duplicated',
-  'callback-order',
-  'drain-violation',
-  'gp-stall',
-  'callback-stall',
-  'callback-backlog',
-  'leak',
-  'worker-crash',
-] as const;
-export type FailureClass = (typeof FAILURE_CLASSES)[number];
+/**
+ * The name of a failure class ('use-after-reclaim', 'gp-stall', ...). The
+ * vocabulary is the harness's (torture/checks/classes.ts), which validates
+ * a flavor's `expected` list when it loads the flavor.
+ */
+export type FailureClass = string;
 
 export interface FlavorCaps {
   callRcu: boolean;
@@ -122,6 +114,14 @@ export interface CounterSpec {
   description: string;
 }
 
+/** One known bug of a flavor: the scenario that finds it and the classes it must show as. */
+export interface FlavorTarget {
+  scenario: string;
+  expected: FailureClass[];
+  /** The bug, in a few words (reports and docs). */
+  bug: string;
+}
+
 export interface RcuFlavor {
   name: string;
   kind: 'variant' | 'mutant';
@@ -134,6 +134,12 @@ export interface RcuFlavor {
   base?: string;
   /** The scenario that targets this flavor's bug. */
   scenario?: string;
+  /**
+   * A flavor with several known bugs: each with the scenario that finds it
+   * and the classes it shows as (the kill matrix runs one row each).
+   * `expected` is then their union and `scenario` the first one's.
+   */
+  targets?: FlavorTarget[];
   /** Only a weak-memory simulation can expose this bug. */
   needsWeakMemory?: boolean;
   /** The counters its instances report (keys of `counters()`); none when absent. */

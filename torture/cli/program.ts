@@ -1,6 +1,6 @@
 /** The rcutorture commands (loaded by main.ts once signals and stdio are guarded). */
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../orchestrator.js';
+import { VERSION } from '../run/version.js';
 import { registerRun } from './run-command.js';
 import { registerList } from './list-command.js';
 import { registerMutants } from './mutants-command.js';
@@ -10,8 +10,8 @@ import { registerCompare } from './compare-command.js';
 import { registerReport } from './report-command.js';
 import { registerReplay } from './replay-command.js';
 import { pathErrorFrom } from '../io/safe-fs.js';
-import { unknownName } from './parse.js';
-import { EXIT } from '../summary.js';
+import { unknownName } from '../run/parse.js';
+import { EXIT } from '../report/summary.js';
 
 const program = new Command()
   .name('rcutorture')

@@ -4,17 +4,17 @@
  * the same trace (compared with the trace file written beside it).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { checkOutputFile, writeFileAtomic } from '../results.js';
+import { checkOutputFile, writeFileAtomic } from '../report/results.js';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { EXIT, failureList } from '../summary.js';
-import { closeSimEnv, createSimEnv } from '../sim/sim-env.js';
-import { runSchedule } from '../sim/schedule.js';
-import { replaySpec } from '../sim/schedule-params.js';
-import { readSchedule } from '../sim/schedule-file.js';
+import { EXIT, failureList } from '../report/summary.js';
+import { closeSimEnv, createSimEnv } from '../engines/sim/sim-env.js';
+import { runSchedule } from '../engines/sim/schedule.js';
+import { replaySpec } from '../engines/sim/schedule-params.js';
+import { readSchedule } from '../engines/sim/schedule-file.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
-import { UsageError } from './parse.js';
-import { formatTrace, idOfSchedule, parseTrace, scheduleId } from '../sim/trace-file.js';
+import { UsageError } from '../run/parse.js';
+import { formatTrace, idOfSchedule, parseTrace, scheduleId } from '../engines/sim/trace-file.js';
 
 /** Lines of the trace shown on the console (the whole trace goes to --trace-out). */
 const SHOWN = 30;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ReportInputError, buildReport } from '../compare/report.js';
-import { UsageError } from './parse.js';
+import { UsageError } from '../run/parse.js';
 import { wrapParser } from './util.js';
 
 /** A run summary written before the end (a killed run) is reported as unfinished, never as a verdict. */

@@ -1,6 +1,6 @@
 /** Shared plumbing of the commands: usage errors, signals, leaving the process. */
-import { UsageError } from './parse.js';
-import { EXIT } from '../summary.js';
+import { UsageError } from '../run/parse.js';
+import { EXIT } from '../report/summary.js';
 import { pathErrorFrom } from '../io/safe-fs.js';
 import { attachRun, signalExitCode } from './signals.js';
 

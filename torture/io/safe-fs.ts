@@ -9,7 +9,7 @@
  */
 import { mkdirSync, rmdirSync, statSync } from 'node:fs';
 import { dirname, parse, resolve, sep } from 'node:path';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 
 /** A path the user gave (or one under it) that cannot be used: exit 2. */
 export class PathError extends UsageError {}

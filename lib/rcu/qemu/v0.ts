@@ -1,0 +1,63 @@
+/**
+ * qemu-v0 "classic": QEMU's util/rcu.c before October 2025 (and again after
+ * the revert of the seed patch). VARIANTS.md, section qemu-v0.
+ *
+ * The updater always arms `waiting` on every reader and sleeps on gp_event;
+ * force notifiers are called only while a drain_call_rcu() is in progress.
+ * The call_rcu thread polls for up to ~50 ms to let a batch pile up before
+ * it even starts the grace period.
+ */
+import { QemuRcu } from './base.js';
+import { C, R, RCU_CALL_MIN_SIZE } from '../common/state.js';
+import { qemuFlavor } from './flavor.js';
+
+export class QemuV0 extends QemuRcu {
+  protected waitForReaders(): void {
+    const p = this.p;
+    for (;;) {
+      this.gpEvent.reset();
+      this.forEachRegistered((r) => p.store(r + R.WAITING, 1, 'relaxed'));
+      // Order the stores to `waiting` before the loads of each reader's ctr.
+      p.fence();
+      const draining = p.load(this.ctl + C.IN_DRAIN, 'relaxed') > 0;
+      if (!this.scanReaders(draining ? (r) => this.notify(r) : undefined)) break;
+      this.unlockedWait(() => this.gpEvent.wait());
+    }
+    this.finishWait();
+  }
+
+  protected override callRcuThread(): void {
+    for (;;) {
+      const n = this.awaitBatch();
+      this.p.point('call_rcu_thread:after-count');
+      // Only callbacks counted before the grace period starts may run after it.
+      this.p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
+      this.synchronize();
+      this.runCallbacks(n);
+    }
+  }
+
+  /** Heuristically wait for a decent number of callbacks to pile up; returns how many. */
+  protected awaitBatch(): number {
+    const p = this.p;
+    let tries = 0;
+    let n = this.callCount();
+    while (n === 0 || (n < RCU_CALL_MIN_SIZE && ++tries <= 5)) {
+      p.sleep(10);
+      if (n === 0) {
+        this.ready.reset();
+        n = this.callCount();
+        if (n === 0) this.idleWait((ms) => this.ready.timedwait(ms));
+      }
+      n = this.callCount();
+    }
+    return n;
+  }
+}
+
+export const qemuV0 = qemuFlavor({
+  name: 'qemu-v0',
+  description: 'QEMU classic userspace RCU: batch polling in the call_rcu thread, force notifiers only while draining',
+  provenance: 'QEMU util/rcu.c before October 2025 (and after the revert of "rcu: Unify force quiescent state")',
+  impl: QemuV0,
+});
