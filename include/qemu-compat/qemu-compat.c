@@ -50,6 +50,28 @@ void qc_usleep(unsigned long us) {
   qc_stop_point();
 }
 
+/* ---- named points ------------------------------------------------------------- */
+
+/*
+ * Names are built once per call site and then only read, so rt_point sees one
+ * constant string per pointer. Two threads may build the same name at once:
+ * they write identical bytes, and the first byte is published last.
+ */
+void qc_point_at(char *slot, unsigned size, const char *func, const char *where) {
+  if (__atomic_load_n(&slot[0], __ATOMIC_ACQUIRE) == 0) {
+    char name[96];
+    unsigned n = 0;
+    for (const char *s = func; *s && n < sizeof name - 1; s++) name[n++] = *s;
+    if (n < sizeof name - 1) name[n++] = ':';
+    for (const char *s = where; *s && n < sizeof name - 1; s++) name[n++] = *s;
+    name[n] = 0;
+    if (n >= size) n = size - 1;
+    for (unsigned i = 1; i <= n; i++) slot[i] = i == n ? 0 : name[i];
+    __atomic_store_n(&slot[0], name[0], __ATOMIC_RELEASE);
+  }
+  rt_point(slot);
+}
+
 /* ---- QemuMutex: the three-state futex mutex ------------------------------- */
 
 enum { QC_UNLOCKED = 0, QC_LOCKED = 1, QC_CONTENDED = 2 };
@@ -64,7 +86,7 @@ void qemu_mutex_destroy(QemuMutex *m) {
   m->initialized = false;
 }
 
-void qemu_mutex_lock(QemuMutex *m) {
+void (qemu_mutex_lock)(QemuMutex *m) {
   uint32_t c = rt_cmpxchg(&m->state, QC_UNLOCKED, QC_LOCKED, RT_ACQUIRE);
   if (c != QC_UNLOCKED) {
     if (c != QC_CONTENDED) c = rt_exchange(&m->state, QC_CONTENDED, RT_ACQUIRE);
@@ -153,13 +175,13 @@ static int qc_cond_wait_ms(QemuCond *c, QemuMutex *m, int32_t ms) {
   uint32_t seq = rt_load(&c->seq, RT_ACQUIRE);
   qemu_mutex_unlock(m);
   int r = rt_wait(&c->seq, seq, ms);
-  qemu_mutex_lock(m);
+  (qemu_mutex_lock)(m);
   return r;
 }
 
-void qemu_cond_wait(QemuCond *c, QemuMutex *m) { qc_cond_wait_ms(c, m, -1); }
+void (qemu_cond_wait)(QemuCond *c, QemuMutex *m) { qc_cond_wait_ms(c, m, -1); }
 
-bool qemu_cond_timedwait(QemuCond *c, QemuMutex *m, int ms) {
+bool (qemu_cond_timedwait)(QemuCond *c, QemuMutex *m, int ms) {
   return qc_cond_wait_ms(c, m, ms < 0 ? 0 : ms) != RT_WAIT_TIMED_OUT;
 }
 
@@ -198,14 +220,14 @@ static bool qc_sem_try(QemuSemaphore *s) {
   return false;
 }
 
-void qemu_sem_wait(QemuSemaphore *s) {
+void (qemu_sem_wait)(QemuSemaphore *s) {
   while (!qc_sem_try(s)) {
     rt_wait(&s->count, 0, qc_wait_slice());
     qc_stop_point();
   }
 }
 
-int qemu_sem_timedwait(QemuSemaphore *s, int ms) {
+int (qemu_sem_timedwait)(QemuSemaphore *s, int ms) {
   double deadline = rt_now_ms() + (ms < 0 ? 0 : ms);
   for (;;) {
     if (qc_sem_try(s)) return 0;
@@ -260,9 +282,9 @@ static bool qc_event_wait_until(QemuEvent *ev, double deadline) {
   }
 }
 
-void qemu_event_wait(QemuEvent *ev) { qc_event_wait_until(ev, -1); }
+void (qemu_event_wait)(QemuEvent *ev) { qc_event_wait_until(ev, -1); }
 
-bool qemu_event_timedwait(QemuEvent *ev, int ms) {
+bool (qemu_event_timedwait)(QemuEvent *ev, int ms) {
   return qc_event_wait_until(ev, rt_now_ms() + (ms < 0 ? 0 : ms));
 }
 

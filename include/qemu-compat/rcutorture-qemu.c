@@ -157,9 +157,6 @@ static const struct rt_counter qc_counters[] = {
   { NULL, NULL, NULL, NULL, NULL },
 };
 
-/* util/rcu.c names no preemption points: scheduling happens at every ABI call. */
-static const char *const qc_points[] = { NULL };
-
 static const struct rt_flavor qc_flavor = {
   .name = QEMU_COMPAT_FLAVOR_NAME,
   .description = "QEMU util/rcu.c from a source tree, compiled unchanged against rcutorture's QEMU host layer",
@@ -181,7 +178,8 @@ static const struct rt_flavor qc_flavor = {
   .add_force_notifier = qc_add_force_notifier,
   .threads = qc_background,
   .counters = qc_counters,
-  .points = qc_points,
+  /* Named after the tree's functions (qemu-compat-points.h): not known in advance. */
+  .points = NULL,
 };
 
 RT_FLAVORS(&qc_flavor)

@@ -19,6 +19,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "rcutorture.h"
+#include "qemu-compat-points.h"
 
 /* ---- barriers ------------------------------------------------------------- */
 
@@ -154,8 +155,10 @@ static inline uint32_t qc__cmpxchg(volatile void *p, unsigned size, uint32_t exp
 #define qatomic_mb_read(ptr) qc__read_order(ptr, RT_SEQ_CST)
 #define qatomic_mb_set(ptr, i) qc__set_order(ptr, i, RT_SEQ_CST)
 
-#define qatomic_xchg__nocheck(ptr, i) qc__fetch_op(ptr, QC_XCHG, i)
-#define qatomic_xchg(ptr, i) qc__fetch_op(ptr, QC_XCHG, i)
+/* A point after it: an exchange often publishes a node before linking it (enqueue:after-exchange). */
+#define qatomic_xchg__nocheck(ptr, i) ({ __typeof__(*(ptr)) qc__was = qc__fetch_op(ptr, QC_XCHG, i); \
+  QC_POINT("after-exchange"); qc__was; })
+#define qatomic_xchg(ptr, i) qatomic_xchg__nocheck(ptr, i)
 /* Returns the value seen, like QEMU's (success iff it equals `old`). */
 #define qatomic_cmpxchg__nocheck(ptr, old, new) ({ QC__CHECK_SIZE(ptr); \
   QC__VALUE(ptr, qc__cmpxchg((ptr), sizeof(*(ptr)), QC__BITS(ptr, old), QC__BITS(ptr, new), RT_SEQ_CST)); })

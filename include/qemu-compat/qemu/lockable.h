@@ -15,7 +15,7 @@ typedef struct QemuLockable {
   QemuLockUnlockFunc *unlock;
 } QemuLockable;
 
-static inline void qc__mutex_lock(void *m) { qemu_mutex_lock(m); }
+static inline void qc__mutex_lock(void *m) { (qemu_mutex_lock)(m); }
 static inline void qc__mutex_unlock(void *m) { qemu_mutex_unlock(m); }
 static inline void qc__rec_lock(void *m) { qemu_rec_mutex_lock(m); }
 static inline void qc__rec_unlock(void *m) { qemu_rec_mutex_unlock(m); }

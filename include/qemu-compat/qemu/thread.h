@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include "rcutorture.h"
+#include "qemu-compat-points.h"
 
 typedef struct QemuMutex {
   uint32_t state; /* 0 free, 1 locked, 2 locked with waiters */
@@ -103,5 +104,17 @@ void *qemu_thread_join(QemuThread *thread);
 void qemu_thread_get_self(QemuThread *thread);
 bool qemu_thread_is_self(QemuThread *thread);
 __attribute__((noreturn)) void qemu_thread_exit(void *retval);
+
+/*
+ * Named preemption points around the blocking calls, named after the caller
+ * (qemu-compat-points.h). The functions themselves are (qemu_mutex_lock)...
+ */
+#define qemu_mutex_lock(m) do { (qemu_mutex_lock)(m); QC_POINT("in-lock"); } while (0)
+#define qemu_event_wait(ev) do { QC_POINT("before-wait"); (qemu_event_wait)(ev); } while (0)
+#define qemu_event_timedwait(ev, ms) ({ QC_POINT("before-wait"); (qemu_event_timedwait)(ev, ms); })
+#define qemu_sem_wait(s) do { QC_POINT("before-wait"); (qemu_sem_wait)(s); } while (0)
+#define qemu_sem_timedwait(s, ms) ({ QC_POINT("before-wait"); (qemu_sem_timedwait)(s, ms); })
+#define qemu_cond_wait(c, m) do { QC_POINT("before-wait"); (qemu_cond_wait)(c, m); } while (0)
+#define qemu_cond_timedwait(c, m, ms) ({ QC_POINT("before-wait"); (qemu_cond_timedwait)(c, m, ms); })
 
 #endif /* QEMU_THREAD_H */
