@@ -10,7 +10,8 @@
 import { F, H as CH, Reason, Status, T, TF, type ControlView } from '../../lib/platform/sim/control.js';
 import { Scheduler, type ScheduleParams } from '../../lib/platform/sim/scheduler.js';
 import { OP_NAMES, Op, pointId } from '../../lib/platform/sim/ops.js';
-import { allocateHeap, heapView } from '../../lib/shm/layout.js';
+import { heapView } from '../../lib/shm/layout.js';
+import { allocateRunHeap } from '../../lib/wasm/heap.js';
 import { FAILURE_CLASSES, type FailureClass } from '../../lib/rcu/flavor.js';
 import { ThreadsPlatform } from '../../lib/platform/threads.js';
 import { initElementPool } from '../pipe.js';
@@ -79,7 +80,7 @@ export interface ScheduleOutcome {
 
 export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: AbortSignal): Promise<ScheduleOutcome> {
   const { cfg, threads, plan, sizes, control: v } = env;
-  const sab = allocateHeap(env.specs, plan);
+  const { sab, memory } = allocateRunHeap(env.flavor, env.specs, plan);
   const shared = new SharedRun(sab, plan, sizes);
   initElementPool(shared.i32, shared.cell(H.FREE_HEAD), shared.cell(H.FREE_COUNT),
     Array.from({ length: cfg.elements }, (_, i) => shared.element(i)));
@@ -87,7 +88,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   sched.reset(spec.params);
   if (spec.log) v.loadLog(spec.log);
 
-  const base = { sab, plan, sizes, threads, epochMs: 0, config: { ...cfg, seed: spec.seed }, control: v.sab, controlSizes: env.controlSizes };
+  const base = { sab, memory, plan, sizes, threads, epochMs: 0, config: { ...cfg, seed: spec.seed }, control: v.sab, controlSizes: env.controlSizes };
   const running = threads.roles.map((r) => env.pool.run({ ...base, ...r } as SimRoleTask).catch((e: unknown): SimRoleResult => ({
     role: r.role, slot: r.slot, examples: [], pointHits: {}, latency: {}, aborted: false,
     crash: e instanceof Error ? (e.stack ?? e.message) : String(e),
@@ -166,7 +167,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
 
   // ---- what failed ----------------------------------------------------------------
   const rcu = env.flavor.attach(new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs: 0 }),
-    heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {} });
+    heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {}, memory });
   const snapshot = takeSnapshot(shared, rcu, vtimeMs);
   const failures = { ...zeroFailures(), ...snapshot.failures };
   const examples: Summary['examples'] = [];
