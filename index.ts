@@ -10,9 +10,11 @@
 export type { Platform, MemoryOrder, WaitResult } from './lib/platform/platform.js';
 export { PlatformAbort } from './lib/platform/platform.js';
 export type {
-  RcuFlavor, RcuInstance, FlavorCaps, FlavorConfig, AttachConfig, BackgroundThread, FailureClass,
+  RcuFlavor, RcuInstance, FlavorCaps, FlavorConfig, AttachConfig, BackgroundThread,
 } from './lib/rcu/flavor.js';
-export { FAILURE_CLASSES, DEFAULT_FLAVOR_CONFIG, gpSeqSnap, gpSeqDone } from './lib/rcu/flavor.js';
+export type { FailureClass } from './torture/checks/classes.js';
+export { DEFAULT_FLAVOR_CONFIG, gpSeqSnap, gpSeqDone } from './lib/rcu/flavor.js';
+export { FAILURE_CLASSES } from './torture/checks/classes.js';
 export { mutant, type MutantSpec } from './lib/rcu/mutant.js';
 export { VARIANTS, MUTANTS, FLAVORS, findFlavor } from './lib/rcu/registry.js';
 
@@ -27,8 +29,8 @@ export { IntrusiveList, LIST_ENTRY_WORDS } from './lib/shm/list.js';
 // ---- the programmatic API -------------------------------------------------------
 export { torture, compare, type TortureOptions, type CompareApiOptions } from './torture/api.js';
 export type { CompareResult } from './torture/compare/result.js';
-export type { Summary, Verdict } from './torture/summary.js';
-export type { LineKind } from './torture/orchestrator.js';
-export { validateImpl, checkFlavor } from './torture/flavors.js';
-export { UsageError } from './torture/cli/parse.js';
+export type { Summary, Verdict } from './torture/report/summary.js';
+export type { LineKind } from './torture/run/options.js';
+export { validateImpl, checkFlavor } from './torture/run/flavors.js';
+export { UsageError } from './torture/run/parse.js';
 

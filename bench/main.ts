@@ -11,9 +11,9 @@ import { Worker } from 'node:worker_threads';
 import { mkdirSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
-import { runTorture } from '../torture/orchestrator.js';
-import { resolveRunConfig } from '../torture/run-config.js';
-import { writeJsonAtomic } from '../torture/results.js';
+import { runTorture } from '../torture/run/run.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { writeJsonAtomic } from '../torture/report/results.js';
 
 const READERS = 2;
 const ROUND_MS = 3000;

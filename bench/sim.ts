@@ -5,8 +5,8 @@
  * seconds of wall time so that worker start-up is amortised. Target >= 100,000.
  */
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
-import { runTorture } from '../torture/orchestrator.js';
-import { resolveRunConfig } from '../torture/run-config.js';
+import { runTorture } from '../torture/run/run.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
 
 const WALL_MS = 8000;
 

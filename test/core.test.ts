@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, runCli, scratchDir } from './helpers.js';
-import { FAILURE_CLASSES } from '../lib/rcu/flavor.js';
+import { FAILURE_CLASSES } from '../torture/checks/classes.js';
 
 function summaryOf(resultsRoot: string) {
   const [run] = readdirSync(resultsRoot);

@@ -9,8 +9,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveRunConfig } from '../torture/run-config.js';
-import { runTorture } from '../torture/orchestrator.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { runTorture } from '../torture/run/run.js';
 import { runCli, scratchDir } from './helpers.js';
 
 const FIXTURES = 'test/fixtures/faulty-flavors.mjs';

@@ -4,8 +4,8 @@
  * its first flavor.
  */
 import { describe, expect, it } from 'vitest';
-import { checkFlavor } from '../torture/flavors.js';
-import { UsageError } from '../torture/cli/parse.js';
+import { checkFlavor } from '../torture/run/flavors.js';
+import { UsageError } from '../torture/run/parse.js';
 import { runCli, scratchDir } from './helpers.js';
 
 /** A minimal flavor that passes every check; tests break one thing at a time. */

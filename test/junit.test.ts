@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { junitXml } from '../torture/junit.js';
-import { zeroFailures, type CaseResult } from '../torture/summary.js';
+import { junitXml } from '../torture/report/junit.js';
+import { zeroFailures, type CaseResult } from '../torture/report/summary.js';
 import { runCli, scratchDir } from './helpers.js';
 
 interface XmlNode { name: string; attrs: Record<string, string>; children: XmlNode[]; text: string }

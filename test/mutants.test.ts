@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { MUTANTS, VARIANTS } from '../lib/rcu/registry.js';
-import { resolveRunConfig } from '../torture/run-config.js';
-import { runTorture } from '../torture/orchestrator.js';
-import { engineCanSee, median, rowStatus, type KillAttempt } from '../torture/kill-matrix.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { runTorture } from '../torture/run/run.js';
+import { engineCanSee, median, rowStatus, type KillAttempt } from '../torture/campaign/kill-matrix.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, scratchDir } from './helpers.js';

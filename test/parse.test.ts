@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError, nearest, parseCount, parseDuration } from '../torture/cli/parse.js';
+import { UsageError, nearest, parseCount, parseDuration } from '../torture/run/parse.js';
 
 describe('parseDuration', () => {
   it.each([

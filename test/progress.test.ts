@@ -3,9 +3,9 @@
  * escape code at all into a pipe unless FORCE_COLOR asks, NO_COLOR obeyed.
  */
 import { describe, expect, it } from 'vitest';
-import { ConsoleReporter, colorLevel, wantsLiveLine } from '../torture/progress.js';
-import { zeroFailures } from '../torture/summary.js';
-import type { Snapshot } from '../torture/statistics.js';
+import { ConsoleReporter, colorLevel, wantsLiveLine } from '../torture/report/progress.js';
+import { zeroFailures } from '../torture/report/summary.js';
+import type { Snapshot } from '../torture/report/statistics.js';
 import { runCli, scratchDir } from './helpers.js';
 
 const ESC = '\x1b';

@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:f
 import { join } from 'node:path';
 import { runCli, scratchDir } from './helpers.js';
 import hdr from 'hdr-histogram-js';
-import { LatencyRecorder } from '../torture/latency.js';
+import { LatencyRecorder } from '../torture/report/latency.js';
 import { percentileCurve } from '../torture/compare/curves.js';
 import { lineChart } from '../torture/compare/svg.js';
 

@@ -8,14 +8,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readdirSync } from 'node:fs';
 import { ROOT, runCli, scratchDir } from './helpers.js';
-import { listScenarios, loadScenario } from '../torture/scenarios.js';
-import { locateJsonError } from '../torture/scenario-schema.js';
-import { resolveRunConfig } from '../torture/run-config.js';
+import { listScenarios, loadScenario } from '../torture/scenario/load.js';
+import { locateJsonError } from '../torture/scenario/schema.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { faultRequestFromOptions } from '../torture/cli/fault-options.js';
-import { UsageError } from '../torture/cli/parse.js';
+import { UsageError } from '../torture/run/parse.js';
 import { drawSwarm } from '../torture/faults/swarm.js';
 import { readerShares } from '../torture/faults/reader-behaviour.js';
-import { DEFAULT_FAULTS } from '../torture/config.js';
+import { DEFAULT_FAULTS } from '../torture/run/config.js';
 
 const REQUIRED = ['default', 'sleepy-readers', 'vcpu-busy-loops', 'callback-flood', 'drain-storm',
   'registration-churn', 'preempt-storm', 'wrap-around', 'slow-callbacks', 'soak'];

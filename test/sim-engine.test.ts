@@ -9,12 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, scratchDir } from './helpers.js';
-import { formatSchedule, parseSchedule } from '../torture/sim/schedule-file.js';
-import { simRequestFromOptions } from '../torture/sim/sim-options.js';
-import { scheduleSpec } from '../torture/sim/schedule-params.js';
-import { resolveRunConfig } from '../torture/run-config.js';
+import { formatSchedule, parseSchedule } from '../torture/engines/sim/schedule-file.js';
+import { simRequestFromOptions } from '../torture/engines/sim/sim-options.js';
+import { scheduleSpec } from '../torture/engines/sim/schedule-params.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { SIM_ENGINE_VERSION } from '../lib/platform/sim/scheduler.js';
-import { UsageError } from '../torture/cli/parse.js';
+import { UsageError } from '../torture/run/parse.js';
 
 function run(results: string, ...args: string[]) {
   return runCli(['--engine', 'sim', '--results', results, '--json', '-q', ...args]);

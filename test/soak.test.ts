@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planMatrix, shardCases, type SoakMatrix, type SoakSummary } from '../torture/soak.js';
+import { planMatrix, shardCases, type SoakMatrix, type SoakSummary } from '../torture/campaign/soak.js';
 import { runCli, scratchDir } from './helpers.js';
 
 const MATRIX: SoakMatrix = { variants: ['a', 'b', 'c'], scenarios: ['x', 'y'], seeds: 5, seedBase: 99, durationEachMs: 1000 };

@@ -1,18 +1,18 @@
 /**
- * The variant set of VARIANTS.md: everything ships, the ops tables keep the
+ * The shipped variant set (docs/variants.md): everything ships, the ops tables keep the
  * harness's conventions, and every variant believed correct runs clean.
  */
 import { describe, expect, it } from 'vitest';
 import { FLAVORS, MUTANTS, VARIANTS } from '../lib/rcu/registry.js';
-import { FAILURE_CLASSES } from '../lib/rcu/flavor.js';
-import { resolveRunConfig } from '../torture/run-config.js';
-import { runTorture } from '../torture/orchestrator.js';
+import { FAILURE_CLASSES } from '../torture/checks/classes.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { runTorture } from '../torture/run/run.js';
 import { runCli } from './helpers.js';
 
 const CORRECT = VARIANTS.filter((v) => !v.expected?.length);
 
 describe('the variant set', () => {
-  it('ships every variant and mutant of VARIANTS.md, once each, variants and mutants apart', () => {
+  it('ships every variant and mutant of docs/variants.md, once each, variants and mutants apart', () => {
     expect(VARIANTS.map((v) => v.name)).toEqual([
       'qemu-v0', 'qemu-v1', 'qemu-v2', 'qemu-v2-fixed', 'qemu-v3-semaphore', 'urcu-mb', 'qsbr', 'ebr',
     ]);

@@ -12,15 +12,16 @@
  * on defaults or on what is valid. Bad options reject with a UsageError.
  */
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
-import { runTorture, type LineKind } from './orchestrator.js';
-import { checkResultsRoot } from './results.js';
-import type { Summary } from './summary.js';
+import { runTorture } from './run/run.js';
+import type { LineKind } from './run/options.js';
+import { checkResultsRoot } from './report/results.js';
+import type { Summary } from './report/summary.js';
 import { runConfigFromOptions, type RunCliOptions } from './cli/run-command.js';
-import { UsageError, parseCount, parseDuration, parseSeed } from './cli/parse.js';
+import { UsageError, parseCount, parseDuration, parseSeed } from './run/parse.js';
 import { parseVariantList } from './cli/compare-command.js';
 import { runCompare } from './compare/run.js';
 import type { CompareRequest, CompareResult } from './compare/result.js';
-import { freshSeed } from './random.js';
+import { freshSeed } from './run/random.js';
 
 export interface TortureOptions {
   /** A shipped variant or a flavor of `impl`; default: the first flavor of `impl`, else the CLI's default variant. */

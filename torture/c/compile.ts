@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 import { cacheDir, cacheKey, lookup, parseDepFile, store } from './cache.js';
 import { findToolchain, packageInclude } from './toolchain.js';
 

@@ -8,7 +8,7 @@ import { extname, resolve } from 'node:path';
 import type { RcuFlavor } from '../../lib/rcu/flavor.js';
 import { cFlavors } from '../../lib/wasm/flavor.js';
 import { loadImage } from '../../lib/wasm/image.js';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 import { compileC } from './compile.js';
 
 export const C_EXTENSIONS = ['.c', '.wasm'];

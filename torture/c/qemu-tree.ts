@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RcuFlavor } from '../../lib/rcu/flavor.js';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 import { compileC, type CBuild } from './compile.js';
 import { flavorsOfWasm } from './load.js';
 import { packageInclude } from './toolchain.js';

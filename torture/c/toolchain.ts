@@ -5,7 +5,7 @@
 import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from '../cli/parse.js';
+import { UsageError } from '../run/parse.js';
 
 export const INSTALL_HINT = 'install clang and lld (Debian: apt-get install clang lld)';
 

@@ -1,10 +1,10 @@
 /** `rcutorture compare --variants a,b,...`: side-by-side variant comparison over interleaved trials. */
 import type { Command } from 'commander';
-import { freshSeed } from '../random.js';
-import { EXIT } from '../summary.js';
+import { freshSeed } from '../run/random.js';
+import { EXIT } from '../report/summary.js';
 import type { CompareRequest } from '../compare/result.js';
 import { runCompare } from '../compare/run.js';
-import { UsageError, parseCount, parseDuration, parseSeed } from './parse.js';
+import { UsageError, parseCount, parseDuration, parseSeed } from '../run/parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
 import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
 

@@ -10,22 +10,13 @@
  */
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { FAULT_GROUPS, OPTIONAL_GROUPS, describeIssue, type FaultGroup, type FaultOverrides } from '../scenario-schema.js';
-import { UsageError } from './parse.js';
+import { FAULT_GROUPS, OPTIONAL_GROUPS, describeIssue, type FaultGroup, type FaultOverrides } from '../scenario/schema.js';
+import { UsageError } from '../run/parse.js';
+import { FAULT_KINDS } from '../faults/kinds.js';
 
-/** Flag name -> the scenario fault group it sets. */
-const GROUP_FLAGS: [flag: string, group: FaultGroup, help: string][] = [
-  ['reader-delays', 'reader', 'reader section shape: shortDelayOneIn, shortDelayUs, longDelayOneIn, longDelayMs, nestOneIn, maxNesting, yieldOneIn'],
-  ['writer', 'writer', 'writer pacing: delayMinMs, delayMaxMs, syncFraction'],
-  ['updater-mix', 'fakewriter', 'fakewriters: synchronize, callRcu, drain, barrier, force (weights), delayMinMs, delayMaxMs, callBurst'],
-  ['sleeps', 'sleeps', 'sleepy readers: readers (share), probability, minMs, maxMs, outsideProbability'],
-  ['busy-loops', 'busyLoop', 'busy-loop readers (vCPU model): readers (share), maxSpinMs (or forever)'],
-  ['slow-callbacks', 'callbacks', 'delayed callbacks: probability, minMs, maxMs, spin'],
-  ['flood', 'flood', 'callback flooders: flooders, burst, pauseMs, nodes, maxPending, memoryCapMb'],
-  ['churn', 'churn', 'registration churners: churners, minSections, maxSections, pauseMs, fresh'],
-  ['stutter', 'stutter', 'all roles pause together: pauseMs, runMs'],
-  ['updater-sleeps', 'updaterSleeps', 'updaters sleep between operations: probability, minMs, maxMs'],
-];
+/** Flag name -> the scenario fault group it sets, from the fault-kind registry. */
+const GROUP_FLAGS: [flag: string, group: FaultGroup, help: string][] =
+  FAULT_KINDS.flatMap((k) => (k.flag ? [[k.flag.name, k.group, k.flag.help] as [string, FaultGroup, string]] : []));
 
 const WEIGHT_KEYS = ['synchronize', 'callRcu', 'drain', 'barrier', 'force'];
 

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { VARIANTS, MUTANTS } from '../../lib/rcu/registry.js';
 import type { RcuFlavor } from '../../lib/rcu/flavor.js';
-import { listScenarios } from '../scenarios.js';
-import { UsageError } from './parse.js';
+import { listScenarios } from '../scenario/load.js';
+import { UsageError } from '../run/parse.js';
 import { wrapParser } from './util.js';
 
 export function flavorEntry(f: RcuFlavor) {

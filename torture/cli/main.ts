@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /** The rcutorture command line. */
 import { Command, CommanderError } from 'commander';
-import { VERSION } from '../orchestrator.js';
+import { VERSION } from '../run/version.js';
 import { registerRun } from './run-command.js';
 import { registerList } from './list-command.js';
 import { registerMutants } from './mutants-command.js';

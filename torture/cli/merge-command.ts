@@ -6,11 +6,11 @@
 import type { Command } from 'commander';
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkOutputFile, checkResultsRoot, writeFileAtomic, writeJsonAtomic } from '../results.js';
-import { junitXml } from '../junit.js';
-import { ConsoleReporter } from '../progress.js';
-import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine } from '../soak.js';
-import { UsageError } from './parse.js';
+import { checkOutputFile, checkResultsRoot, writeFileAtomic, writeJsonAtomic } from '../report/results.js';
+import { junitXml } from '../report/junit.js';
+import { ConsoleReporter } from '../report/progress.js';
+import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine } from '../campaign/soak.js';
+import { UsageError } from '../run/parse.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
 
 interface MergeCliOptions { junit?: string; out?: string; json?: boolean; quiet?: boolean }

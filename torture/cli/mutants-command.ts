@@ -1,13 +1,13 @@
 /** `rcutorture mutants`: the kill matrix (every planted bug on the scenario that targets it). */
 import { Command, Option } from 'commander';
 import { MUTANTS, VARIANTS } from '../../lib/rcu/registry.js';
-import { runKillMatrix, type Engine } from '../kill-matrix.js';
-import { formatKillMatrixTable } from '../kill-matrix-report.js';
-import { checkResultsRoot } from '../results.js';
-import { freshSeed } from '../random.js';
-import { loadScenario } from '../scenarios.js';
-import { EXIT } from '../summary.js';
-import { parseCount, parseDuration, parseSeed, unknownName } from './parse.js';
+import { runKillMatrix, type Engine } from '../campaign/kill-matrix.js';
+import { formatKillMatrixTable } from '../campaign/kill-matrix-report.js';
+import { checkResultsRoot } from '../report/results.js';
+import { freshSeed } from '../run/random.js';
+import { loadScenario } from '../scenario/load.js';
+import { EXIT } from '../report/summary.js';
+import { parseCount, parseDuration, parseSeed, unknownName } from '../run/parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
 
 interface MutantsCliOptions {

@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { qemuTree } from '../c/qemu-tree.js';
-import { UsageError } from './parse.js';
+import { UsageError } from '../run/parse.js';
 
 export interface QemuCliOptions { qemu?: string; impl?: string }
 

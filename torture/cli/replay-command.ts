@@ -6,11 +6,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { EXIT, failureList } from '../summary.js';
-import { closeSimEnv, createSimEnv } from '../sim/sim-env.js';
-import { runSchedule } from '../sim/schedule.js';
-import { replaySpec } from '../sim/schedule-params.js';
-import { readSchedule } from '../sim/schedule-file.js';
+import { EXIT, failureList } from '../report/summary.js';
+import { closeSimEnv, createSimEnv } from '../engines/sim/sim-env.js';
+import { runSchedule } from '../engines/sim/schedule.js';
+import { replaySpec } from '../engines/sim/schedule-params.js';
+import { readSchedule } from '../engines/sim/schedule-file.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
 
 /** Lines of the trace shown on the console (the whole trace goes to --trace-out). */

@@ -1,7 +1,7 @@
 /** `rcutorture report <results-dir>`: (re)builds report.html for a run or a comparison folder. */
 import type { Command } from 'commander';
 import { ReportInputError, buildReport } from '../compare/report.js';
-import { UsageError } from './parse.js';
+import { UsageError } from '../run/parse.js';
 import { wrapParser } from './util.js';
 
 export function registerReport(program: Command): void {

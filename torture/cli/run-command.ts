@@ -1,17 +1,17 @@
 /** `rcutorture [run]`: torture one variant for a while and give a verdict. */
 import { Command, Option } from 'commander';
 import { DEFAULT_FLAVOR } from '../../lib/rcu/registry.js';
-import type { RunConfig } from '../config.js';
-import { resolveRunConfig } from '../run-config.js';
-import { runTorture } from '../orchestrator.js';
-import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../results.js';
-import { ConsoleReporter } from '../progress.js';
-import { junitXml } from '../junit.js';
-import { caseResult } from '../summary.js';
-import { UsageError, parseCount, parseDuration, parseSeed } from './parse.js';
+import type { RunConfig } from '../run/config.js';
+import { resolveRunConfig } from '../run/resolve-config.js';
+import { runTorture } from '../run/run.js';
+import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../report/results.js';
+import { ConsoleReporter } from '../report/progress.js';
+import { junitXml } from '../report/junit.js';
+import { caseResult } from '../report/summary.js';
+import { UsageError, parseCount, parseDuration, parseSeed } from '../run/parse.js';
 import { addFaultOptions, faultRequestFromOptions, type FaultCliOptions } from './fault-options.js';
 import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
-import { addSimOptions, simRequestFromOptions, type SimCliOptions } from '../sim/sim-options.js';
+import { addSimOptions, simRequestFromOptions, type SimCliOptions } from '../engines/sim/sim-options.js';
 import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
 
 export interface RunCliOptions extends FaultCliOptions, SimCliOptions, QemuCliOptions {

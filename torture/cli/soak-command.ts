@@ -6,12 +6,12 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { DEFAULT_FLAVOR } from '../../lib/rcu/registry.js';
-import { resolveRunConfig } from '../run-config.js';
-import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../results.js';
-import { ConsoleReporter } from '../progress.js';
-import { junitXml } from '../junit.js';
-import { caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../soak.js';
-import { UsageError, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from './parse.js';
+import { resolveRunConfig } from '../run/resolve-config.js';
+import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../report/results.js';
+import { ConsoleReporter } from '../report/progress.js';
+import { junitXml } from '../report/junit.js';
+import { caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../campaign/soak.js';
+import { UsageError, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from '../run/parse.js';
 import { exitWhenFlushed, installSignalHandlers, wrapParser } from './util.js';
 import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
 

@@ -1,6 +1,6 @@
 /** Shared plumbing of the commands: usage errors, signals, leaving the process. */
-import { UsageError } from './parse.js';
-import { EXIT } from '../summary.js';
+import { UsageError } from '../run/parse.js';
+import { EXIT } from '../report/summary.js';
 
 /** Wraps a command action: a UsageError becomes one line on stderr and exit 2. */
 export function wrapParser<A extends unknown[]>(fn: (...args: A) => Promise<void>): (...args: A) => Promise<void> {

@@ -3,7 +3,7 @@
  * HdrHistograms, and rates over time from run timelines.
  */
 import hdr from 'hdr-histogram-js';
-import type { TimelineSample, TimelineSummary } from '../timeline.js';
+import type { TimelineSample, TimelineSummary } from '../report/timeline.js';
 import { median } from './stats.js';
 
 /** What a decoded histogram offers for one pass over its recorded values. */

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from '../results.js';
+import { writeJsonAtomic } from '../report/results.js';
 import { compareHtml } from './html.js';
 import { compareMarkdown } from './markdown.js';
 import type { CompareResult } from './result.js';

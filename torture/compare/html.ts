@@ -2,7 +2,7 @@
  * report.html: one self-contained file (inline CSS and SVG, no scripts, no
  * fonts, no network) for a comparison or for a single run.
  */
-import type { Summary } from '../summary.js';
+import type { Summary } from '../report/summary.js';
 import { percentileCurve, percentileTicks, rateSeries, levelSeries, medianSeries } from './curves.js';
 import { num } from './format.js';
 import { machineLine } from './machine.js';

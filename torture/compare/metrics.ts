@@ -3,8 +3,8 @@
  * summary. A metric a variant cannot have (no drain op, say) is null for it,
  * not zero, so it never enters a median or a ratio.
  */
-import { FAILURE_CLASSES } from '../../lib/rcu/flavor.js';
-import type { Summary } from '../summary.js';
+import { FAILURE_CLASSES } from '../checks/classes.js';
+import type { Summary } from '../report/summary.js';
 
 export interface MetricDef {
   key: string;

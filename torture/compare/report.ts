@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Summary } from '../summary.js';
+import type { Summary } from '../report/summary.js';
 import { COMPARE_FILES } from './folder.js';
 import { compareHtml, runHtml } from './html.js';
 import { aggregate, columnLabels, type CompareResult } from './result.js';

@@ -4,9 +4,9 @@
  * to the baseline. Everything the Markdown and the HTML show is in here, so
  * `rcutorture report` can rebuild them from this file alone.
  */
-import { LatencyMerger } from '../latency.js';
-import type { Summary, Verdict } from '../summary.js';
-import type { TimelineSummary } from '../timeline.js';
+import { LatencyMerger } from '../report/latency.js';
+import type { Summary, Verdict } from '../report/summary.js';
+import type { TimelineSummary } from '../report/timeline.js';
 import type { Machine } from './machine.js';
 import { METRICS, metricsOf, type MetricDef, type TrialMetrics } from './metrics.js';
 import {

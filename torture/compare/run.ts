@@ -5,8 +5,8 @@
  * are both thin wrappers around this.
  */
 import { join } from 'node:path';
-import { VERSION } from '../orchestrator.js';
-import { RunFolder, checkResultsRoot } from '../results.js';
+import { VERSION } from '../run/version.js';
+import { RunFolder, checkResultsRoot } from '../report/results.js';
 import { COMPARE_FILES, compareId, writeCompareJson, writeCompareOutputs } from './folder.js';
 import { machineLine, thisMachine } from './machine.js';
 import { aggregate, columnLabels, statisticsInfo, trialSeed, type CompareRequest, type CompareResult, type TrialRecord } from './result.js';

@@ -5,9 +5,9 @@
  * variant the same seed so the harness makes the same random choices.
  */
 import { performance } from 'node:perf_hooks';
-import { resolveRunConfig } from '../run-config.js';
-import { runTorture } from '../orchestrator.js';
-import { failureList } from '../summary.js';
+import { resolveRunConfig } from '../run/resolve-config.js';
+import { runTorture } from '../run/run.js';
+import { failureList } from '../report/summary.js';
 import { num } from './format.js';
 import { trialOrder, trialRecord, trialSeed, type CompareRequest, type TrialRecord } from './result.js';
 

@@ -11,8 +11,8 @@
  * kick is seen as soon as the flavor wakes the cell.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
-import type { RoleContext } from '../context.js';
-import { Activity, H, S, ST } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { Activity, H, S, ST } from '../run/heap-layout.js';
 import { faultStat } from './coverage.js';
 
 /** Longest single wait between looks at the phase and stutter cells. */

@@ -10,9 +10,9 @@
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import { heapView } from '../../lib/shm/layout.js';
-import type { RoleContext } from '../context.js';
+import type { RoleContext } from '../run/context.js';
 import { readSection } from '../roles/reader.js';
-import { Activity, FLAVOR_PREFIX } from '../shared.js';
+import { Activity, FLAVOR_PREFIX } from '../run/heap-layout.js';
 import { faultStat } from './coverage.js';
 import { holdWhilePaused } from './stutter.js';
 

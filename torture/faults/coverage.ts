@@ -3,7 +3,7 @@
  * the statistics block (ST.FAULT_BASE) and summed by the main thread, so a
  * user can see that a soak really exercised what its scenario asked for.
  */
-import { ST, type SharedRun } from '../shared.js';
+import { ST, type SharedRun } from '../run/heap-layout.js';
 
 /** Counter names, in ST.FAULT_BASE order (at most 16). */
 export const FAULT_COUNTERS = [
@@ -12,6 +12,11 @@ export const FAULT_COUNTERS = [
   'registrations', 'stutterPauses',
 ] as const;
 export type FaultCounter = (typeof FAULT_COUNTERS)[number];
+
+// A 17th counter would write into the next thread's read count: refuse to load instead.
+if (ST.FAULT_BASE + FAULT_COUNTERS.length > ST.SIZE) {
+  throw new Error(`${FAULT_COUNTERS.length} fault counters overflow the statistics block (room for ${ST.SIZE - ST.FAULT_BASE} at ST.FAULT_BASE)`);
+}
 
 /** Statistic index of a fault counter, for RoleContext.count. */
 export function faultStat(name: FaultCounter): number {

@@ -6,10 +6,10 @@
  * pending callbacks pass the scenario's bound or the process outgrows its
  * memory cap (faults/backlog.ts).
  */
-import type { RoleContext } from '../context.js';
-import { CallbackId } from '../callbacks.js';
-import { flooderFirstNode } from '../config.js';
-import { Activity } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { CallbackId } from '../checks/callbacks.js';
+import { flooderFirstNode } from '../run/config.js';
+import { Activity } from '../run/heap-layout.js';
 import { NodePool } from './node-pool.js';
 import { betweenUpdates } from './sleeps.js';
 import { faultStat } from './coverage.js';

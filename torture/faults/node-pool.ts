@@ -5,8 +5,8 @@
  * queued must have run (leaveNothingQueued), so the end-of-run check never
  * races a late call_rcu against the writer's final drain.
  */
-import type { RoleContext } from '../context.js';
-import { N, UpdaterOp } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { N, UpdaterOp } from '../run/heap-layout.js';
 
 export class NodePool {
   readonly nodes: number[];

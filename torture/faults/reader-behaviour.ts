@@ -4,7 +4,7 @@
  * (faults.sleeps.readers), the rest are plain rcutorture readers. Fixed by
  * index, not drawn, so the header can say exactly who does what.
  */
-import type { RunConfig } from '../config.js';
+import type { RunConfig } from '../run/config.js';
 
 export type ReaderBehaviour = 'busy' | 'sleepy' | 'plain';
 

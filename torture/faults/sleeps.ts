@@ -5,8 +5,8 @@
  * (writer, fakewriters, flooders) sleep between operations.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
-import type { RoleContext } from '../context.js';
-import { Activity } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { Activity } from '../run/heap-layout.js';
 import { faultStat } from './coverage.js';
 import { holdWhilePaused } from './stutter.js';
 

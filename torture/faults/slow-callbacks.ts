@@ -5,7 +5,7 @@
  * implementation still runs each only after a full grace period and loses
  * none.
  */
-import type { RoleContext } from '../context.js';
+import type { RoleContext } from '../run/context.js';
 import { faultStat } from './coverage.js';
 
 /** The delay to run at the start of every callback body, or null when the scenario has none. */

@@ -7,8 +7,8 @@
  * operations (holdWhilePaused) and wait on it while it is set.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
-import type { RoleContext } from '../context.js';
-import { Activity, H } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { Activity, H } from '../run/heap-layout.js';
 import { faultStat } from './coverage.js';
 
 /** Longest wait between looks at the phase cell. */

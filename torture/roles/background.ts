@@ -1,6 +1,6 @@
 /** Runs one of the flavor's background threads (the call_rcu thread) until the harness stops it. */
-import type { RoleContext } from '../context.js';
-import { Activity, H } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { Activity, H } from '../run/heap-layout.js';
 
 export function runBackground(ctx: RoleContext): void {
   const thread = ctx.rcu.background[ctx.task.index];

@@ -4,9 +4,10 @@
  * the scenario's weights (ops the flavor lacks are never picked). After a
  * drain or barrier, every callback this thread queued before it must have run.
  */
-import type { RoleContext } from '../context.js';
-import { CallbackId } from '../callbacks.js';
-import { ST, UpdaterOp } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { CallbackId } from '../checks/callbacks.js';
+import { checkDrained as checkDrainedBy } from '../checks/drain.js';
+import { ST, UpdaterOp } from '../run/heap-layout.js';
 import { NodePool } from '../faults/node-pool.js';
 import { betweenUpdates } from '../faults/sleeps.js';
 
@@ -37,8 +38,7 @@ export function runFakewriter(ctx: RoleContext): void {
 
   /** drain_call_rcu / rcu_barrier promise: nothing this thread queued earlier is still pending. */
   function checkDrained(what: string): void {
-    const left = pool.pending();
-    if (left > 0) ctx.fail('drain-violation', `${what} on thread ${ctx.task.slot} returned with ${left} of its earlier callbacks not yet invoked`);
+    checkDrainedBy(ctx, what, pool.pending());
   }
 
   while (ctx.running()) {

@@ -11,8 +11,9 @@
  * QSBR flavor, go offline around sleeps between sections.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
-import type { RoleContext } from '../context.js';
-import { Activity, E, H, PIPE_LEN, POISON, S, ST } from '../shared.js';
+import type { RoleContext } from '../run/context.js';
+import { Activity, E, H, PIPE_LEN, S, ST } from '../run/heap-layout.js';
+import { checkSectionElement } from '../checks/reader-section.js';
 import { readerBehaviour } from '../faults/reader-behaviour.js';
 import { BusyLoop } from '../faults/busy-loop.js';
 import { SectionSleeps } from '../faults/sleeps.js';
@@ -37,7 +38,7 @@ export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, bo
   const { p, f64 } = ctx;
   const peek = ctx.peek;
   const st = ctx.stats;
-  const s0 = rcu.gpSeq ? rcu.gpSeq() : 0;
+  const s0 = rcu.gpSeq ? ctx.seeGpSeq(rcu.gpSeq()) : 0;
   rcu.readLock();
   const e = p.load(ctx.shared.cell(H.CURRENT), 'acquire');
   if (e === 0) {
@@ -56,14 +57,9 @@ export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, bo
   const data = peek(e + E.DATA);
   for (let i = 0; i < nest; i++) rcu.readUnlock();
   rcu.readUnlock();
-  const s1 = rcu.gpSeq ? rcu.gpSeq() : 0;
+  const s1 = rcu.gpSeq ? ctx.seeGpSeq(rcu.gpSeq()) : 0;
 
-  if (pipe > PIPE_LEN) pipe = PIPE_LEN;
-  if (pipe >= 2 || mbtest === 0 || gen1 !== gen0 || data === POISON) {
-    ctx.fail('use-after-reclaim',
-      `${ctx.task.role} ${ctx.task.slot} held element ${e} (generation ${gen0}) across grace periods: ` +
-      `pipe ${pipe}, mbtest ${mbtest}, generation now ${gen1}${data === POISON ? ', poisoned' : ''}`);
-  }
+  pipe = checkSectionElement(ctx, e, gen0, pipe, mbtest, gen1, data);
   f64[st + ST.PIPE + pipe]++;
   const batch = (s1 - s0 + 1) >> 1;
   f64[st + ST.BATCH + (batch > PIPE_LEN ? PIPE_LEN : batch < 0 ? 0 : batch)]++;

@@ -5,11 +5,11 @@
  * chosen at random. At the end it retires the last element and runs the
  * liveness phase: every outstanding callback must be invoked.
  */
-import type { RoleContext } from '../context.js';
-import { CallbackId } from '../callbacks.js';
-import { ElementPool } from '../pipe.js';
-import { Activity, E, ElementState, H, ST, UpdaterOp } from '../shared.js';
-import { pendingCallbacks } from '../watchdog-shared.js';
+import type { RoleContext } from '../run/context.js';
+import { CallbackId } from '../checks/callbacks.js';
+import { ElementPool } from '../checks/pipe.js';
+import { Activity, E, ElementState, H, ST, UpdaterOp } from '../run/heap-layout.js';
+import { pendingCallbacks } from '../checks/pending-callbacks.js';
 import { betweenUpdates } from '../faults/sleeps.js';
 
 export function runWriter(ctx: RoleContext): void {

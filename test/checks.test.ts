@@ -1,0 +1,78 @@
+/**
+ * The checks of torture/checks/: every failure class has a check declaring
+ * it, and the check added with the restructuring (gpSeq never goes
+ * backwards) holds on both engines: a correct variant passes it, a flavor
+ * whose gpSeq steps back is caught with its class.
+ */
+import { describe, expect, it } from 'vitest';
+import { CHECKS } from '../torture/checks/registry.js';
+import { FAILURE_CLASSES, expectedClasses } from '../torture/checks/classes.js';
+import { GpSeqObserver } from '../torture/checks/gp-seq.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { runTorture } from '../torture/run/run.js';
+
+const FIXTURE = 'test/fixtures/gp-seq-backwards.mjs';
+
+describe('checks registry', () => {
+  it('every failure class is reported by some declared check, and checks declare only known classes', () => {
+    const declared = new Set(CHECKS.flatMap((c) => c.classes));
+    for (const c of FAILURE_CLASSES) expect(declared.has(c), c).toBe(true);
+    for (const c of declared) expect(FAILURE_CLASSES).toContain(c);
+    expect(new Set(CHECKS.map((c) => c.name)).size).toBe(CHECKS.length);
+  });
+
+  it('a flavor expecting an unknown class is refused, naming it', () => {
+    expect(() => expectedClasses(['gp-stall', 'no-such-class'], 'my flavor')).toThrow(/my flavor expects unknown failure class "no-such-class"/);
+    expect(expectedClasses(['gp-stall'], 'x')).toEqual(['gp-stall']);
+  });
+});
+
+describe('gpSeq never goes backwards', () => {
+  it('the observer is wrap-safe: forward across 2^32 is fine, a step back is reported with the value before it', () => {
+    const o = new GpSeqObserver();
+    expect(o.see(0x7ffffffe)).toBeUndefined();
+    expect(o.see(-0x80000000)).toBeUndefined();   // wrapped forward
+    expect(o.see(-0x80000000 + 4)).toBeUndefined();
+    expect(o.see(-0x80000000 + 2)).toBe(-0x80000000 + 4);
+    expect(o.see(-0x80000000 + 2)).toBeUndefined();   // equal is not backwards
+  });
+
+  it('threads: qemu-v0 passes it; a gpSeq that steps back is caught as gp-seq-backwards', async () => {
+    const small = { durationMs: 2000, readers: 2, fakewriters: 1, seed: 7 };
+    const good = await runTorture(await resolveRunConfig({ variant: 'qemu-v0', ...small }), { resultsRoot: null });
+    expect(good.failures['gp-seq-backwards']).toBe(0);
+    expect(good.verdict, JSON.stringify(good.examples)).toBe('SUCCESS');
+    const bad = await runTorture(await resolveRunConfig({ impl: FIXTURE, ...small }), { resultsRoot: null });
+    expect(bad.verdict).toBe('FAILURE');
+    expect(bad.failures['gp-seq-backwards']).toBeGreaterThan(0);
+    expect(bad.examples.some((e) => e.cls === 'gp-seq-backwards' && /read gpSeq \d+ after \d+/.test(e.message))).toBe(true);
+  });
+
+  it('sim: qemu-v0 passes it over a few schedules; the stepping-back gpSeq fails a schedule with gp-seq-backwards', async () => {
+    const small = { engine: 'sim' as const, durationMs: 60_000, seed: 3, sim: { schedules: 3, shrinkRuns: 0 } };
+    const good = await runTorture(await resolveRunConfig({ variant: 'qemu-v0', ...small }), { resultsRoot: null });
+    expect(good.failures['gp-seq-backwards']).toBe(0);
+    expect(good.verdict, JSON.stringify(good.examples)).toBe('SUCCESS');
+    const bad = await runTorture(await resolveRunConfig({ impl: FIXTURE, ...small }), { resultsRoot: null }) as Awaited<ReturnType<typeof runTorture>> & { sim: { failure?: { cls: string } } };
+    expect(bad.verdict).toBe('FAILURE');
+    expect(bad.failures['gp-seq-backwards']).toBeGreaterThan(0);
+    expect(bad.sim.failure?.cls).toBe('gp-seq-backwards');
+  });
+});
+
+describe('fixed layouts and random streams', () => {
+  it('the statistics block has room for every failure class and fault counter, and the assertions guard it', async () => {
+    const { ST } = await import('../torture/run/heap-layout.js');
+    const { FAULT_COUNTERS } = await import('../torture/faults/coverage.js');
+    expect(ST.ERR_BASE + FAILURE_CLASSES.length).toBeLessThanOrEqual(ST.READ_MS);
+    expect(ST.FAULT_BASE + FAULT_COUNTERS.length).toBeLessThanOrEqual(ST.SIZE);
+  });
+
+  it('stream ids come from one table, keep their historical values, and refuse an index outside their range', async () => {
+    const { STREAMS } = await import('../torture/run/streams.js');
+    expect([STREAMS.role(3), STREAMS.point(3), STREAMS.swarm(), STREAMS.soakSeed(2), STREAMS.schedule(5)])
+      .toEqual([3, (1 << 16) + 3, 1 << 20, 0x50a0000 + 2, 0x5c4e0000 + 5]);
+    expect(() => STREAMS.role(1 << 16)).toThrow(/thread slot 65536 is outside/);
+    expect(() => STREAMS.schedule(-1)).toThrow(RangeError);
+  });
+});

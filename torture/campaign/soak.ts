@@ -1,0 +1,278 @@
+/**
+ * Matrix soak: every variant x scenario x seed, one run each, so a CI matrix
+ * can spread a long soak across machines. Case k of the matrix (variants
+ * outermost, seeds innermost) belongs to shard (k mod n) + 1 of n, and seed
+ * number j of every variant and scenario is derived from the seed base alone:
+ * shards planned on different machines agree on every case without talking
+ * to each other, and `merge` can check that together they ran the whole matrix.
+ *
+ * A soak folder holds soak.json (rewritten atomically after every case, so a
+ * killed soak still lists what it finished), junit.xml, and one run folder
+ * per case.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { RunConfig } from '../run/config.js';
+import { runTorture } from '../run/run.js';
+import { VERSION } from '../run/version.js';
+import type { RunOptions } from '../run/options.js';
+import { Random } from '../run/random.js';
+import { STREAMS } from '../run/streams.js';
+import { writeFileAtomic, writeJsonAtomic } from '../report/results.js';
+import { junitXml } from '../report/junit.js';
+import { caseResult, exitCodeFor, failureList, type CaseResult, type Verdict } from '../report/summary.js';
+import type { MemoryUsage } from '../report/memory.js';
+import { UsageError } from '../run/parse.js';
+
+export interface SoakMatrix {
+  variants: string[];
+  scenarios: string[];
+  /** Seeds per variant x scenario. */
+  seeds: number;
+  seedBase: number;
+  durationEachMs: number;
+}
+
+export interface Shard { index: number; count: number }
+
+export interface SoakCase { k: number; variant: string; scenario: string; seedIndex: number; seed: number }
+
+export type SoakCaseResult = SoakCase & CaseResult;
+
+export interface SoakSummary {
+  tool: 'rcutorture';
+  kind: 'soak';
+  version: string;
+  verdict: Verdict;
+  /** false while the soak is still going. */
+  final: boolean;
+  matrix: SoakMatrix;
+  /** The shards this summary covers: one for a soak, all of them after a merge. */
+  shards: Shard[];
+  /** Case numbers this summary set out to run. */
+  planned: number[];
+  cases: SoakCaseResult[];
+  /** Planned cases with no result (a merge missing a shard, a soak cut short). */
+  missing: number[];
+  totals: Record<Verdict, number>;
+  interrupted: boolean;
+  signal?: string;
+  exitCode: number;
+  startedAt: string;
+  durationMs: number;
+  memory?: MemoryUsage;
+}
+
+
+/** Seed number `seedIndex` of a soak: a function of the seed base alone. */
+export function soakSeed(seedBase: number, seedIndex: number): number {
+  return new Random(seedBase, STREAMS.soakSeed(seedIndex)).next32();
+}
+
+export function matrixSize(m: SoakMatrix): number {
+  return m.variants.length * m.scenarios.length * m.seeds;
+}
+
+/** Every case of the matrix, in case-number order. */
+export function planMatrix(m: SoakMatrix): SoakCase[] {
+  const cases: SoakCase[] = [];
+  for (const variant of m.variants) {
+    for (const scenario of m.scenarios) {
+      for (let seedIndex = 0; seedIndex < m.seeds; seedIndex++) {
+        cases.push({ k: cases.length, variant, scenario, seedIndex, seed: soakSeed(m.seedBase, seedIndex) });
+      }
+    }
+  }
+  return cases;
+}
+
+/** Shard i of n takes the cases with k mod n == i - 1. */
+export function shardCases(cases: SoakCase[], shard: Shard): SoakCase[] {
+  return cases.filter((c) => c.k % shard.count === shard.index - 1);
+}
+
+export function soakFolderName(shard: Shard, at = new Date()): string {
+  const ts = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
+  return shard.count === 1 ? `${ts}-soak` : `${ts}-soak-shard-${shard.index}-of-${shard.count}`;
+}
+
+/**
+ * Memory over a series of runs in one process: the first run's start, the
+ * last run's end, the highest peak. A main process that keeps something of
+ * every run shows here as an end well above the start.
+ */
+function spanOf(cases: CaseResult[]): MemoryUsage | undefined {
+  const m = cases.map((c) => c.memory).filter((x): x is MemoryUsage => x !== undefined);
+  if (m.length === 0) return undefined;
+  return {
+    rssStart: m[0].rssStart, rssEnd: m[m.length - 1].rssEnd, rssPeak: Math.max(...m.map((x) => x.rssPeak)),
+    heapStart: m[0].heapStart, heapEnd: m[m.length - 1].heapEnd,
+  };
+}
+
+function totals(cases: CaseResult[]): Record<Verdict, number> {
+  const t: Record<Verdict, number> = { SUCCESS: 0, FAILURE: 0, INTERRUPTED: 0, ERROR: 0 };
+  for (const c of cases) t[c.verdict]++;
+  return t;
+}
+
+/** A failure anywhere wins; then an interrupt; then anything unrun; else success. */
+function soakVerdict(cases: CaseResult[], missing: number[], interrupted: boolean): Verdict {
+  const t = totals(cases);
+  if (t.FAILURE > 0) return 'FAILURE';
+  if (interrupted || t.INTERRUPTED > 0) return 'INTERRUPTED';
+  if (t.ERROR > 0 || missing.length > 0) return 'ERROR';
+  return 'SUCCESS';
+}
+
+function finish(s: Omit<SoakSummary, 'verdict' | 'totals' | 'missing' | 'exitCode' | 'final'>, final: boolean): SoakSummary {
+  const done = new Set(s.cases.map((c) => c.k));
+  const missing = s.planned.filter((k) => !done.has(k));
+  // Until it is final, a soak.json says "not finished" (what a kill leaves behind).
+  const interrupted = s.interrupted || !final;
+  const verdict = soakVerdict(s.cases, final ? missing : [], interrupted);
+  return { ...s, final, verdict, interrupted, totals: totals(s.cases), missing, exitCode: exitCodeFor(verdict, s.signal) };
+}
+
+/** The last line of a soak or a merge, in the style of a run's verdict line. */
+export function soakVerdictLine(s: SoakSummary): string {
+  const shard = s.shards.length === 1 && s.shards[0].count > 1 ? ` (shard ${s.shards[0].index}/${s.shards[0].count})` : '';
+  const head = `rcutorture: soak ${s.cases.length}/${s.planned.length} cases${shard} ${s.verdict}`;
+  const failed = s.cases.filter((c) => c.verdict === 'FAILURE').map((c) => `${c.variant} ${c.scenario} seed=${c.seed}: ${failureList(c.failures)}`);
+  const parts = [...failed];
+  if (s.missing.length > 0) parts.push(`missing cases ${s.missing.join(',')}`);
+  return parts.length ? `${head}: ${parts.join('; ')}` : head;
+}
+
+/** One line per finished case, for the console. */
+export function caseLine(c: SoakCaseResult, of: number): string {
+  const f = failureList(c.failures);
+  return `soak: case ${c.k} (${c.variant} ${c.scenario} seed=${c.seed}) ${c.verdict}${f ? `: ${f}` : ''} [${of} planned]`;
+}
+
+export interface SoakPlan {
+  matrix: SoakMatrix;
+  shard: Shard;
+  /** This shard's cases with their run configurations, already validated. */
+  runs: { c: SoakCase; cfg: RunConfig }[];
+}
+
+export interface SoakOptions extends Pick<RunOptions, 'out' | 'onTick' | 'signal'> {
+  /** The soak folder (created here). */
+  dir: string;
+  /** Called when a case ends (the console prints a line per case). */
+  onCase?: (c: SoakCaseResult) => void;
+  /** Called when a case's run ends, before the next starts (the live line is cleared). */
+  afterRun?: () => void;
+}
+
+/** Runs a shard's cases one after another; stops early only on a signal. */
+export async function runSoak(plan: SoakPlan, opts: SoakOptions): Promise<SoakSummary> {
+  const dir = resolve(opts.dir);
+  mkdirSync(dir, { recursive: true });
+  const startedAt = new Date();
+  const state = {
+    tool: 'rcutorture' as const, kind: 'soak' as const, version: VERSION, matrix: plan.matrix, shards: [plan.shard],
+    planned: plan.runs.map((r) => r.c.k), cases: [] as SoakCaseResult[], interrupted: false, signal: undefined as string | undefined,
+    startedAt: startedAt.toISOString(), durationMs: 0, memory: undefined as MemoryUsage | undefined,
+  };
+  const save = (final: boolean): SoakSummary => {
+    state.durationMs = Date.now() - startedAt.getTime();
+    state.memory = spanOf(state.cases);
+    const s = finish(state, final);
+    writeJsonAtomic(join(dir, 'soak.json'), s);
+    writeFileAtomic(join(dir, 'junit.xml'), junitXml(s.cases, 'rcutorture soak', startedAt));
+    return s;
+  };
+  save(false);
+  for (const { c, cfg } of plan.runs) {
+    if (opts.signal?.aborted) break;
+    opts.out?.(`soak: case ${c.k} (${c.variant} ${c.scenario} seed=${c.seed}), ${state.cases.length + 1} of ${plan.runs.length}`, 'header');
+    const summary = await runTorture(cfg, { resultsRoot: dir, out: opts.out, onTick: opts.onTick, signal: opts.signal });
+    opts.afterRun?.();
+    const r: SoakCaseResult = { ...c, ...caseResult(summary), resultsDir: summary.resultsDir ? relative(dir, summary.resultsDir) : undefined };
+    state.cases.push(r);
+    if (summary.interrupted) { state.interrupted = true; state.signal = summary.signal; }
+    save(false);
+    opts.onCase?.(r);
+    if (summary.interrupted) break;
+  }
+  if (opts.signal?.aborted && !state.interrupted) { state.interrupted = true; state.signal = String(opts.signal.reason ?? 'SIGINT'); }
+  return save(true);
+}
+
+// ---- merge ------------------------------------------------------------------------
+
+/** soak.json files at or under `dir` (a shard's folder, or a folder of downloaded shard artifacts). */
+export function findSoakSummaries(dir: string, depth = 4): string[] {
+  const here = join(dir, 'soak.json');
+  if (existsSync(here)) return [here];
+  if (depth === 0) return [];
+  const found: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const sub = join(dir, name);
+    if (statSync(sub).isDirectory()) found.push(...findSoakSummaries(sub, depth - 1));
+  }
+  return found;
+}
+
+export function readSoakSummary(file: string): SoakSummary {
+  let s: SoakSummary;
+  try {
+    s = JSON.parse(readFileSync(file, 'utf8')) as SoakSummary;
+  } catch (e) {
+    throw new UsageError(`bad soak summary "${file}": ${e instanceof Error ? e.message : String(e)}`);
+  }
+  if (s?.kind !== 'soak' || !Array.isArray(s.cases) || !s.matrix) {
+    throw new UsageError(`bad soak summary "${file}": not written by \`rcutorture soak\``);
+  }
+  return s;
+}
+
+const sameMatrix = (a: SoakMatrix, b: SoakMatrix) =>
+  a.variants.join(',') === b.variants.join(',') && a.scenarios.join(',') === b.scenarios.join(',') &&
+  a.seeds === b.seeds && a.seedBase === b.seedBase && a.durationEachMs === b.durationEachMs;
+
+/**
+ * Combines shard summaries into one covering the whole matrix. Results dirs
+ * are rebased onto `outDir` (or made absolute). Every shard must come from
+ * the same matrix; a case present twice is an error; a case present nowhere
+ * is listed as missing and makes the merge an ERROR unless a failure decides it.
+ */
+export function mergeSoaks(inputs: { file: string; summary: SoakSummary }[], outDir?: string): SoakSummary {
+  const first = inputs[0];
+  const byK = new Map<number, { c: SoakCaseResult; file: string }>();
+  const shards: Shard[] = [];
+  for (const { file, summary } of inputs) {
+    if (!sameMatrix(first.summary.matrix, summary.matrix)) {
+      throw new UsageError(`cannot merge "${file}" with "${first.file}": they soak different matrices (variants, scenarios, seeds, seed base or duration differ)`);
+    }
+    for (const sh of summary.shards) {
+      if (!shards.some((x) => x.index === sh.index && x.count === sh.count)) shards.push(sh);
+    }
+    const base = resolve(file, '..');
+    for (const c of summary.cases) {
+      const prev = byK.get(c.k);
+      if (prev) throw new UsageError(`cannot merge: case ${c.k} is in both "${prev.file}" and "${file}" (the same shard given twice?)`);
+      const abs = c.resultsDir !== undefined ? resolve(base, c.resultsDir) : undefined;
+      byK.set(c.k, { c: { ...c, resultsDir: abs !== undefined && outDir ? relative(resolve(outDir), abs) : abs }, file });
+    }
+  }
+  shards.sort((a, b) => a.count - b.count || a.index - b.index);
+  const cases = [...byK.values()].map((x) => x.c).sort((a, b) => a.k - b.k);
+  const interrupted = inputs.some((i) => i.summary.interrupted);
+  const rss = inputs.map((i) => i.summary.memory).filter((m): m is MemoryUsage => m !== undefined);
+  return finish({
+    tool: 'rcutorture', kind: 'soak', version: VERSION, matrix: first.summary.matrix, shards,
+    planned: planMatrix(first.summary.matrix).map((c) => c.k), cases, interrupted,
+    signal: inputs.find((i) => i.summary.signal)?.summary.signal,
+    startedAt: inputs.map((i) => i.summary.startedAt).sort()[0],
+    durationMs: Math.max(...inputs.map((i) => i.summary.durationMs)),
+    // Shards ran on different machines: the worst of each figure.
+    memory: rss.length ? {
+      rssStart: Math.max(...rss.map((m) => m.rssStart)), rssEnd: Math.max(...rss.map((m) => m.rssEnd)),
+      rssPeak: Math.max(...rss.map((m) => m.rssPeak)), heapStart: Math.max(...rss.map((m) => m.heapStart)),
+      heapEnd: Math.max(...rss.map((m) => m.heapEnd)),
+    } : undefined,
+  }, true);
+}

@@ -1,0 +1,256 @@
+/**
+ * The threads engine: lays out shared memory, starts one long piscina task
+ * per role, ticks the shared monitors (run/lifecycle.ts) in wall time,
+ * watches for crashes and still heartbeats, prints statistics, ends the run
+ * in order (roles, liveness, background threads, end checks) or tears it
+ * down when something hangs, and returns the summary.
+ *
+ * It runs in the main thread and never calls into the implementation under
+ * test except to read counters, so a hung implementation cannot hang it.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import { Piscina } from 'piscina';
+import { ThreadsPlatform } from '../../../lib/platform/threads.js';
+import { heapView } from '../../../lib/shm/layout.js';
+import { allocateRunHeap } from '../../../lib/wasm/heap.js';
+import type { RunConfig } from '../../run/config.js';
+import type { RoleResult, RoleTask } from '../../run/context.js';
+import { compiledWorker, planRun } from '../../run/plan.js';
+import { initElementPool } from '../../checks/pipe.js';
+import { FLAVOR_PREFIX, H, Phase, SharedRun, S } from '../../run/heap-layout.js';
+import { formatStats, takeSnapshot, type Snapshot } from '../../report/statistics.js';
+import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
+import { formatStall, type StallReport } from '../../checks/watchdog.js';
+import { RunFolder, runFolderName } from '../../report/results.js';
+import { LatencyMerger } from '../../report/latency.js';
+import { HeartbeatMonitor } from '../../checks/heartbeat.js';
+import { MemoryTracker } from '../../report/memory.js';
+import { TimelineRecorder } from '../../report/timeline.js';
+import { VERSION } from '../../run/version.js';
+import type { LineKind, RunOptions } from '../../run/options.js';
+import { RunMonitors, Tally, headerLines, type Finding } from '../../run/lifecycle.js';
+
+const TICK_MS = 100;
+/** After a stall, a crash or an interrupt: how long roles get to stop before the teardown. */
+const ABORT_GRACE_MS = 1000;
+/** How long background threads get to notice their stop flag. */
+const BACKGROUND_STOP_MS = 3000;
+/**
+ * An interrupt promises an exit within 3 s, so its teardown gets shorter
+ * waits: roles to stop, roles to unwind after ABORT, workers to terminate.
+ */
+const INTERRUPT_WAITS_MS = [400, 300, 1000] as const;
+const FAULT_WAITS_MS = [ABORT_GRACE_MS, 500, 2000] as const;
+/** Longest wait for the worker threads to start (at least the stall timeout). */
+const WORKER_START_MS = 30_000;
+
+export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise<Summary> {
+  const out = opts.out ?? (() => {});
+  const { flavor, flavorCfg, threads, backgroundNames: probeNames, sizes, specs, plan, roleOf } = await planRun(cfg);
+  const startedAt = new Date();
+  const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
+  const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
+
+  // ---- shared memory ----------------------------------------------------------
+  const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan);
+  const shared = new SharedRun(sab, plan, sizes);
+  initElementPool(shared.i32, shared.cell(H.FREE_HEAD), shared.cell(H.FREE_COUNT),
+    Array.from({ length: cfg.elements }, (_, i) => shared.element(i)));
+  const epochMs = performance.timeOrigin + performance.now();
+  const mainPlatform = new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs });
+  const rcu = flavor.attach(mainPlatform, heapView(plan, FLAVOR_PREFIX), { ...flavorCfg, slot: -1, invoke: () => {}, memory: wasmMemory });
+  const elapsed = () => mainPlatform.now();
+
+  // ---- header -------------------------------------------------------------------
+  const engine = { label: 'threads', length: `duration ${cfg.durationMs / 1000}s`, stallTimeout: `${cfg.stallTimeoutMs / 1000}s`, extra: [] };
+  for (const l of headerLines(cfg, flavor, threads, probeNames, engine, folder?.dir)) say(l);
+
+  // ---- roles ----------------------------------------------------------------------
+  const pool = new Piscina<RoleTask, RoleResult>({
+    filename: compiledWorker('engines/threads/worker.js'), minThreads: threads.total, maxThreads: threads.total,
+    idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
+  });
+  const base = { sab, memory: wasmMemory, plan, sizes, threads, epochMs, config: cfg };
+  const tasks: RoleTask[] = threads.roles.map((r) => ({ ...base, ...r }));
+  const results: RoleResult[] = [];
+  const settled = new Set<number>();
+  const crashes: { thread: number; message: string }[] = [];
+  let tearingDown = false;
+  // An error in a worker outside its task (a stray timer, an unhandled rejection)
+  // reaches the pool, not a task: unhandled, it would kill this process unsummarised.
+  pool.on('error', (err: unknown) => {
+    if (tearingDown) return;
+    crashes.push({ thread: -1, message: `a worker thread failed outside its role: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+  });
+  for (const t of tasks) {
+    pool.run(t).then(
+      (r) => { results.push(r); settled.add(t.slot); },
+      (err: unknown) => {
+        settled.add(t.slot);
+        if (tearingDown) return;
+        const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+        crashes.push({ thread: t.slot, message: `${roleOf(t.slot)} (thread ${t.slot}) crashed: ${message}` });
+      },
+    );
+  }
+  const tortureSlots = tasks.filter((t) => t.role !== 'background').map((t) => t.slot);
+  const allSettled = (slots: number[]) => slots.every((s) => settled.has(s));
+
+  // ---- the run --------------------------------------------------------------------
+  const monitors = new RunMonitors(shared, cfg, threads, roleOf, rcu, { memoryCap: true });
+  const heartbeat = new HeartbeatMonitor(shared, tortureSlots, cfg.stallTimeoutMs, roleOf);
+  const memory = new MemoryTracker();
+  const stalls: StallReport[] = [];
+  const findings: Finding[] = [];
+  const setCell = (h: number, v: number) => Atomics.store(shared.i32, shared.cell(h), v);
+  let prev: Snapshot | null = null;
+  let nextStat = cfg.statIntervalMs;
+  let phase: 'run' | 'stopping' | 'background' = 'run';
+  let deadline = Infinity;
+  let orderly = false;
+  let interruptedBy: string | undefined;
+  let endNote: string | undefined;
+  const timeline = new TimelineRecorder(cfg.durationMs);
+
+  const partialSummary = (verdict: Verdict, snap: Snapshot): Summary => ({
+    tool: 'rcutorture', version: VERSION, verdict, final: false, variant: flavor.name, scenario: cfg.scenario,
+    engine: cfg.engine, seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(snap.atMs), config: cfg,
+    threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: probeNames },
+    failures: { ...zeroFailures(), ...snap.failures }, ...fromSnapshot(snap), stalls,
+    examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED', exitCode: exitCodeFor(verdict),
+    resultsDir: folder?.dir, memory: memory.usage(),
+  });
+  // A summary exists from the first moment: a kill still leaves a readable one.
+  folder?.writeSummary(partialSummary('INTERRUPTED', takeSnapshot(shared, rcu, 0)));
+
+  // The duration counts from when every role is running: on a loaded machine
+  // starting the workers can outlast a short run, which would then end
+  // before a single read and pass. Roles that never start are a crash.
+  let rolesUpAt = -1;
+  const rolesUp = () => tortureSlots.every((s) => settled.has(s) || Atomics.load(shared.i32, shared.slot(s) + S.STARTED) !== 0);
+  const startLimitMs = Math.max(cfg.stallTimeoutMs, WORKER_START_MS);
+
+  for (;;) {
+    await delay(TICK_MS);
+    const now = elapsed();
+    if (rolesUpAt < 0 && rolesUp()) rolesUpAt = now;
+    const tickSnap = takeSnapshot(shared, rcu, now);
+    timeline.tick(tickSnap, phase === 'run');
+    const seen = monitors.tick(now);
+    for (const s of seen.stalls) {
+      stalls.push(s);
+      for (const l of formatStall(s)) say(l, 'stall');
+    }
+    for (const f of seen.findings) {
+      findings.push(f);
+      say(`!!! ${f.cls}: ${f.message}`, 'stall');
+    }
+    if (phase === 'run' && rolesUpAt < 0 && now > startLimitMs) {
+      crashes.push({ thread: -1, message: `worker threads did not all start within ${startLimitMs} ms` });
+    }
+    if (phase === 'run' && rolesUpAt >= 0) {
+      for (const h of heartbeat.check(now, (slot) => settled.has(slot))) {
+        crashes.push(h);
+        say(`!!! worker-crash: ${h.message}`, 'stall');
+      }
+    }
+    memory.sample(now, phase === 'run');
+    opts.onTick?.(tickSnap, cfg.durationMs);
+    if (now >= nextStat) {
+      const snap = takeSnapshot(shared, rcu, now);
+      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
+      folder?.writeSummary(partialSummary('INTERRUPTED', snap));
+      prev = snap;
+      nextStat += cfg.statIntervalMs;
+    }
+    if (opts.signal?.aborted) { interruptedBy = String(opts.signal.reason ?? 'SIGINT'); break; }
+    if (opts.stopOnFailure && (stalls.length > 0 || crashes.length > 0 || findings.length > 0 || Object.values(tickSnap.failures).some((n) => n > 0))) {
+      opts.onFailure?.(stalls[0]?.atMs ?? now);
+      break;
+    }
+    if (stalls.length > 0 || crashes.length > 0) break;
+    if (phase === 'run' && rolesUpAt >= 0 && now >= rolesUpAt + cfg.durationMs) {
+      setCell(H.PHASE, Phase.Stop);
+      timeline.endRunPhase(tickSnap);
+      phase = 'stopping';
+      // The liveness phase: everything outstanding must finish within a stall timeout.
+      deadline = now + cfg.stallTimeoutMs + 2 * TICK_MS;
+    } else if (phase === 'stopping' && allSettled(tortureSlots)) {
+      setCell(H.BG_STOP, 1);
+      phase = 'background';
+      deadline = now + BACKGROUND_STOP_MS;
+    } else if (phase === 'background' && allSettled(tasks.map((t) => t.slot))) {
+      orderly = true;
+      break;
+    } else if (now > deadline) {
+      endNote = phase === 'stopping' ? 'roles did not finish the end-of-run liveness phase' : 'background threads did not stop';
+      break;
+    }
+  }
+
+  // ---- teardown ---------------------------------------------------------------------
+  const [graceMs, unwindMs, destroyMs] = interruptedBy ? INTERRUPT_WAITS_MS : FAULT_WAITS_MS;
+  if (!orderly) {
+    setCell(H.PHASE, Phase.Stop);
+    setCell(H.BG_STOP, 1);
+    const until = elapsed() + graceMs;
+    while (!allSettled(tasks.map((t) => t.slot)) && elapsed() < until) await delay(20);
+    tearingDown = true;
+    setCell(H.ABORT, 1);
+    const until2 = elapsed() + unwindMs;
+    const parkCells = tasks.map((t) => shared.slot(t.slot) + S.PARKED);
+    while (!allSettled(tasks.map((t) => t.slot)) && elapsed() < until2) {
+      // Threads blocked in a futex wait see the abort flag only when woken.
+      ThreadsPlatform.wakeParked(shared.i32, parkCells);
+      await delay(20);
+    }
+  }
+  tearingDown = true;
+  // A worker spinning in code that never calls the Platform ignores ABORT;
+  // destroy terminates its thread. If even that lags, the run still ends and
+  // the command exits the process (never waiting on a stuck thread).
+  await Promise.race([pool.destroy().catch(() => {}), delay(destroyMs)]);
+
+  // ---- verdict ----------------------------------------------------------------------
+  const snap = takeSnapshot(shared, rcu, elapsed());
+  const tally = new Tally(snap);
+  tally.roleExamples(results);
+  // Stalls were printed as they came; their reports are in summary.stalls.
+  tally.stalls(stalls, false);
+  for (const c of crashes) tally.crash(c.thread, c.message);
+  tally.findings(findings);
+  if (endNote) {
+    // Nothing else explains why the end did not come: the wait itself is the stall.
+    tally.endNotReached(phase === 'stopping' ? 'gp-stall' : 'callback-stall', endNote,
+      stalls.length === 0 && crashes.length === 0 && !interruptedBy);
+  }
+  if (orderly) tally.endOfRun(shared, cfg);
+  const { failures, examples } = tally;
+
+  const latency = new LatencyMerger();
+  for (const r of results) latency.add(r.latency);
+  const pointHits: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.pointHits)) pointHits[k] = (pointHits[k] ?? 0) + v;
+
+  const anyFailure = tally.any();
+  const verdict: Verdict = anyFailure ? 'FAILURE' : interruptedBy ? 'INTERRUPTED' : 'SUCCESS';
+  const summary: Summary = {
+    ...partialSummary(verdict, snap),
+    final: true,
+    failures,
+    examples,
+    pointHits,
+    latency: latency.stats(),
+    histograms: latency.export(),
+    interrupted: interruptedBy !== undefined,
+    signal: interruptedBy,
+    exitCode: exitCodeFor(verdict, interruptedBy),
+  };
+  if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
+  for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
+  for (const e of examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
+  say(verdictLine(summary), 'verdict');
+  folder?.writeSummary(summary);
+  folder?.close();
+  return summary;
+}

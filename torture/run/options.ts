@@ -1,0 +1,22 @@
+/** What a caller passes to a run besides its configuration (a leaf: engines, campaigns and the CLI share it). */
+import type { Snapshot } from '../report/statistics.js';
+
+export interface RunOptions {
+  /** Folder under which the run folder is made; null for none. */
+  resultsRoot?: string | null;
+  /** Console output, one line at a time, with what kind of line it is. */
+  out?: (line: string, kind: LineKind) => void;
+  /** Aborting it interrupts the run; its reason names the signal (SIGINT, SIGTERM). */
+  signal?: AbortSignal;
+  /** Called every tick with the counters (the live progress line). */
+  onTick?: (snap: Snapshot, totalMs: number) => void;
+  /**
+   * End the run at the first failure counted or reported (the kill matrix
+   * wants time to detect, not a full run); the verdict is then FAILURE.
+   * `onFailure` learns the run time at which it was seen.
+   */
+  stopOnFailure?: boolean;
+  onFailure?: (atMs: number) => void;
+}
+
+export type LineKind = 'header' | 'stats' | 'stall' | 'detail' | 'verdict';
