@@ -9,8 +9,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { qemuTree } from '../torture/c/qemu-tree.js';
-import { loadImplFlavors } from '../torture/flavors.js';
-import { UsageError } from '../torture/cli/parse.js';
+import { loadImplFlavors } from '../torture/run/flavors.js';
+import { UsageError } from '../torture/run/parse.js';
 import { ROOT, runCli, scratchDir } from './helpers.js';
 
 const TREE = 'test/fixtures/qemu-tree';

@@ -97,11 +97,7 @@ static volatile uint32_t gp_count;      /* counter: grace periods completed */
 
 /* Whether a reader's snapshot holds up the current phase. */
 static int blocks_phase(uint32_t snap, uint32_t gp) {
-#ifdef FLIP_BUG_WAIT_WRONG_PHASE
-  return snap != 0 && !((snap ^ gp) & GP_PHASE);  /* waits on the new phase's readers, not the old */
-#else
   return snap != 0 && ((snap ^ gp) & GP_PHASE);
-#endif
 }
 
 static void wait_for_old_readers(void) {
@@ -182,13 +178,21 @@ static void call_rcu_thread(int slot) {
   (void)slot;
   while (!rt_should_stop()) {
     uint32_t seen = rt_load(&cb_event, RT_ACQUIRE);
+#ifdef FLIP_BUG_TAKE_AFTER_GP
+    /* Peeks, waits, then takes: heads queued during the grace period ride along without one. */
+    if (rt_load_ptr(&cb_head, RT_ACQUIRE)) flip_synchronize();
     struct rt_head *h = take_all();
+#else
+    struct rt_head *h = take_all();
+#endif
     if (!h) {
       /* Sleep until an enqueue bumps the event; slices so that a stop is noticed. */
       while (rt_load(&cb_event, RT_ACQUIRE) == seen && !rt_should_stop()) rt_wait(&cb_event, seen, 200);
       continue;
     }
-    flip_synchronize();
+#ifndef FLIP_BUG_TAKE_AFTER_GP
+    flip_synchronize(); /* every head in the batch was queued before this grace period began */
+#endif
     while (h) {
       struct rt_head *next = rt_load_ptr(&h->next, RT_RELAXED);
       void (*func)(struct rt_head *) = rt_load_ptr(&h->func, RT_RELAXED);
