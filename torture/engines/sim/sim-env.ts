@@ -12,7 +12,7 @@ import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
 /** Decision-log capacity per schedule (entries); a longer record cannot be replayed. */
 const LOG_CAP = 1 << 20;
 /** Steps kept for trace.txt. */
-export const TRACE_STEPS =  40000;
+export const TRACE_STEPS = 200;
 
 export interface SimEnv extends RunPlan {
   cfg: RunConfig;
