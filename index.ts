@@ -15,7 +15,7 @@ export type {
 export type { FailureClass } from './torture/checks/classes.js';
 export { DEFAULT_FLAVOR_CONFIG, gpSeqSnap, gpSeqDone } from './lib/rcu/flavor.js';
 export { FAILURE_CLASSES } from './torture/checks/classes.js';
-export { mutant, type MutantSpec } from './lib/rcu/mutant.js';
+export { mutant, type MutantSpec } from './lib/rcu/mutants/mutant.js';
 export { VARIANTS, MUTANTS, FLAVORS, findFlavor } from './lib/rcu/registry.js';
 
 // ---- shared memory: layout and the primitives built on the Platform -----------

@@ -4,8 +4,11 @@
  * significance marking, and the table that shows them.
  */
 import { describe, expect, it } from 'vitest';
-import { binomialHalfCdf, median, medianInterval, ratioInterval, significanceOf } from '../torture/compare/stats.js';
-import { aggregate, columnLabels, trialOrder, trialSeed, type CompareResult, type TrialRecord } from '../torture/compare/result.js';
+import { binomialHalfCdf, median, medianInterval, ratioInterval, significanceOf, zeroContrast } from '../torture/compare/stats.js';
+import { aggregate, columnLabels, metricsOfResult, trialOrder, trialSeed, type CompareResult, type TrialRecord } from '../torture/compare/result.js';
+import { metricDefs, metricsOf, unionCounterSpecs } from '../torture/compare/metrics.js';
+import type { CounterSpec } from '../lib/rcu/flavor.js';
+import type { Summary } from '../torture/summary.js';
 import { compareTable, tableNotes } from '../torture/compare/table.js';
 import { num } from '../torture/compare/format.js';
 
@@ -110,7 +113,7 @@ describe('aggregation and the table', () => {
     // A trial that crashed early counts for its failures, not for its performance.
     trial(3, 1, { 'drain.p50': 1, stalls: 0, 'failures.leak': 0, 'failures.worker-crash': 1 }, 'FAILURE', false),
   ];
-  const variants = aggregate(['base', 'other'], ['base', 'other'], trials, 4);
+  const variants = aggregate(['base', 'other'], ['base', 'other'], trials, 4, metricDefs([]));
 
   it('takes medians per variant over counted trials only, and ratios for every variant but the baseline', () => {
     expect(variants[0].trials).toBe(3);
@@ -132,7 +135,7 @@ describe('aggregation and the table', () => {
     expect(variants[1].metrics['failures.leak']).toMatchObject({ n: 4, hi: 2 });
   });
 
-  const result = { variants, trials } as unknown as CompareResult;
+  const result = { variants, trials, counters: [] } as unknown as CompareResult;
 
   it('shows medians with intervals, ratios with their significance mark, and failure classes only when they happened', () => {
     const t = compareTable(result);
@@ -146,15 +149,53 @@ describe('aggregation and the table', () => {
     expect(row('synchronize p50 (ms)')).toBeUndefined();
   });
 
+  const KICKS: CounterSpec = { key: 'kicks', label: 'kicks', group: 'readers', description: 'kicks' };
+  const UNSOLICITED: CounterSpec = { key: 'unsolicitedKicks', label: 'unsolicited kicks', group: 'unsolicited', description: 'u' };
+
   it('marks a ratio whose interval contains 1 as (ns), and says how confident 3 trials are', () => {
     const same = aggregate(['a', 'b'], ['a', 'b'], [
-      trial(0, 0, { kicks: 10 }), trial(0, 1, { kicks: 11 }), trial(1, 0, { kicks: 10 }), trial(1, 1, { kicks: 9 }),
-      trial(2, 0, { kicks: 10 }), trial(2, 1, { kicks: 10 }),
-    ], 3);
-    const t = compareTable({ variants: same, trials: [] } as unknown as CompareResult);
-    expect(t.rows.find((r) => r[0] === 'kicks')![3]).toBe('×1.00 [0.90, 1.10] (ns)');
-    expect(tableNotes({ variants: same } as unknown as CompareResult).join('\n')).toMatch(/with 3 trials .* only 75% confidence/);
-    expect(tableNotes({ variants: same } as unknown as CompareResult).join('\n')).toMatch(/with 3 pairs .* only 75% confidence/);
+      trial(0, 0, { 'counter.kicks': 10 }), trial(0, 1, { 'counter.kicks': 11 }), trial(1, 0, { 'counter.kicks': 10 }),
+      trial(1, 1, { 'counter.kicks': 9 }), trial(2, 0, { 'counter.kicks': 10 }), trial(2, 1, { 'counter.kicks': 10 }),
+    ], 3, metricDefs([KICKS]));
+    const r = { variants: same, trials: [], counters: [KICKS] } as unknown as CompareResult;
+    const t = compareTable(r);
+    expect(t.rows.find((x) => x[0] === 'kicks (run phase)')![3]).toBe('×1.00 [0.90, 1.10] (ns)');
+    expect(tableNotes(r).join('\n')).toMatch(/with 3 trials .* only 75% confidence/);
+    expect(tableNotes(r).join('\n')).toMatch(/with 3 pairs .* only 75% confidence/);
+  });
+
+  it('an unsolicited counter at zero in every baseline trial and above zero in every other is significant with no interval', () => {
+    expect(zeroContrast([0, 0, 0], [3, 1, 7])).toBe('higher');
+    expect(zeroContrast([2, 5, 1], [0, 0, 0])).toBe('lower');
+    expect(zeroContrast([0, 0, 0], [3, 0, 7])).toBeNull();
+    expect(zeroContrast([0, 1, 0], [3, 2, 7])).toBeNull();
+    expect(zeroContrast([], [1])).toBeNull();
+    const trials3 = [0, 1, 2].flatMap((k) => [
+      trial(k, 0, { 'counter.unsolicitedKicks': 0, 'counter.kicks': 5 }),
+      trial(k, 1, { 'counter.unsolicitedKicks': 40 + k, 'counter.kicks': 50 }),
+    ]);
+    const counters = [KICKS, UNSOLICITED];
+    const agg = aggregate(['v0', 'v3'], ['v0', 'v3'], trials3, 3, metricsOfResult({ counters }));
+    expect(agg[1].ratios!['counter.unsolicitedKicks']).toBeNull();
+    expect(agg[1].contrasts).toEqual({ 'counter.unsolicitedKicks': 'higher' });
+    const t = compareTable({ variants: agg, trials: trials3, counters } as unknown as CompareResult);
+    expect(t.rows.find((x) => x[0] === 'unsolicited kicks (run phase)')).toEqual(['unsolicited kicks (run phase)', '0', '41 [40, 42]', '0 vs >0 *']);
+    // Only 'unsolicited' counters get the contrast: kicks is a plain ratio.
+    expect(t.rows.find((x) => x[0] === 'kicks (run phase)')![3]).toBe('×10.00 *');
+  });
+
+  it('takes flavor counters from the run phase, and the metric list from the declared counters only', () => {
+    const s = {
+      counters: { reads: 1, readerSeconds: 1, gracePeriods: 9, kicks: 99, unsolicitedKicks: 50 },
+      runPhase: { ms: 1000, counters: { reads: 1, readerSeconds: 1, gracePeriods: 5, kicks: 7, unsolicitedKicks: 3 } },
+      latency: {}, stalls: [], failures: {}, threads: { readers: 1 },
+    } as unknown as Summary;
+    const m = metricsOf(s);
+    expect(m['counter.kicks']).toBe(7);
+    expect(m['counter.unsolicitedKicks']).toBe(3);
+    expect(m['counter.gracePeriods']).toBeUndefined();
+    const keys = metricDefs(unionCounterSpecs([[KICKS], [KICKS, UNSOLICITED], undefined])).map((d) => d.key);
+    expect(keys.filter((k) => k.startsWith('counter.'))).toEqual(['counter.kicks', 'counter.unsolicitedKicks']);
   });
 
   it('formats numbers with three significant digits', () => {

@@ -119,6 +119,14 @@ export interface CounterSpec {
   description: string;
 }
 
+/** One known bug of a flavor: the scenario that finds it and the classes it must show as. */
+export interface FlavorTarget {
+  scenario: string;
+  expected: FailureClass[];
+  /** The bug, in a few words (reports and docs). */
+  bug: string;
+}
+
 export interface RcuFlavor {
   name: string;
   kind: 'variant' | 'mutant';
@@ -131,6 +139,12 @@ export interface RcuFlavor {
   base?: string;
   /** The scenario that targets this flavor's bug. */
   scenario?: string;
+  /**
+   * A flavor with several known bugs: each with the scenario that finds it
+   * and the classes it shows as (the kill matrix runs one row each).
+   * `expected` is then their union and `scenario` the first one's.
+   */
+  targets?: FlavorTarget[];
   /** Only a weak-memory simulation can expose this bug. */
   needsWeakMemory?: boolean;
   /** The counters its instances report (keys of `counters()`); none when absent. */

@@ -36,6 +36,9 @@ export class IntrusiveList {
     const prev = p.load(entry + PREV, 'relaxed');
     if (next !== 0) p.store(next + PREV, prev, 'relaxed');
     p.store(prev, next, 'relaxed');
+    // As QEMU's QLIST_REMOVE does: a walker still holding this entry sees the end of the list.
+    p.store(entry + NEXT, 0, 'relaxed');
+    p.store(entry + PREV, 0, 'relaxed');
   }
 
   /** Exchanges the contents of two lists (QLIST_SWAP). */

@@ -126,11 +126,14 @@ export async function runKillMatrix(opts: KillMatrixOptions): Promise<KillMatrix
     engine: opts.engine, budgetMs: opts.budgetMs, seeds: opts.seeds, rows: [], detectable: 0, killed: 0,
     verdict: 'INTERRUPTED', interrupted: false, resultsDir: folder?.dir,
   };
-  const rows = opts.mutants.map((m): KillRow => ({
-    mutant: m.name, kind: m.kind, base: m.base, scenario: opts.scenario ?? m.scenario ?? 'default', expected: expectedClasses(m.expected, m.name),
+  // A flavor with several known bugs (targets) gets one row per bug, on the scenario that finds it.
+  const targetsOf = (m: RcuFlavor) => (!opts.scenario && m.targets?.length ? m.targets
+    : [{ scenario: opts.scenario ?? m.scenario ?? 'default', expected: m.expected ?? [] }]);
+  const rows = opts.mutants.flatMap((m) => targetsOf(m).map((t): KillRow => ({
+    mutant: m.name, kind: m.kind, base: m.base, scenario: t.scenario, expected: expectedClasses(t.expected, m.name),
     needsWeakMemory: m.needsWeakMemory === true, status: engineCanSee(m, opts.engine) ? 'not-run' : 'needs-sim',
     found: [], attempts: [],
-  }));
+  })));
   matrix.rows = rows;
   matrix.detectable = rows.filter((r) => r.status !== 'needs-sim').length;
   const save = () => {

@@ -1,5 +1,5 @@
 /** Number formatting shared by the terminal table, the Markdown and the HTML. */
-import type { MedianEstimate, RatioEstimate } from './stats.js';
+import type { MedianEstimate, RatioEstimate, Significance } from './stats.js';
 
 /** Three significant digits, SI suffixes for large values, no exponent notation. */
 export function num(x: number): string {
@@ -40,4 +40,9 @@ export function percent(x: number): string {
 
 export function bytesGiB(b: number): string {
   return `${(b / 2 ** 30).toFixed(1)} GiB`;
+}
+
+/** A zero-vs-nonzero difference (stats.zeroContrast): significant, and no ratio to show. */
+export function contrastCell(c: Significance): string {
+  return c === 'higher' ? '0 vs >0 *' : c === 'lower' ? '>0 vs 0 *' : '—';
 }

@@ -2,16 +2,26 @@
  * What a comparison measures, and how each figure is read off one run's
  * summary. A metric a variant cannot have (no drain op, say) is null for it,
  * not zero, so it never enters a median or a ratio.
+ *
+ * The harness's own figures are fixed here; a flavor's counters come from
+ * what the compared flavors declare (RcuFlavor.counterSpecs), so nothing in
+ * this folder knows any flavor's names.
  */
 import { FAILURE_CLASSES } from '../checks/classes.js';
+import type { CounterSpec } from '../../lib/rcu/flavor.js';
 import type { Summary } from '../report/summary.js';
+import { BASE_KEYS as HARNESS_COUNTERS } from '../report/statistics.js';
 
 export interface MetricDef {
   key: string;
   label: string;
   unit: string;
-  /** 'failures' count in every trial; the others only in trials that ran their full length. */
-  group: 'throughput' | 'latency' | 'grace periods' | 'callbacks' | 'failures';
+  /**
+   * 'failures' count in every trial; the others only in trials that ran their
+   * full length. 'unsolicited' (flavor counters of expediting nobody asked
+   * for): a zero-vs-nonzero difference is significant without an interval.
+   */
+  group: 'throughput' | 'latency' | 'grace periods' | 'callbacks' | 'readers' | 'unsolicited' | 'failures';
 }
 
 /** Latency operations reported, with the names they have in summary.latency. */
@@ -22,17 +32,37 @@ export const LATENCY_OPS = [
 ] as const;
 export const PERCENTILES = ['p50', 'p90', 'p99', 'max'] as const;
 
-export const METRICS: MetricDef[] = [
+/** Flavor counters are keyed apart from the harness's figures. */
+export const COUNTER_PREFIX = 'counter.';
+
+/** The metrics every comparison has, whatever the flavors. */
+export const BASE_METRICS: MetricDef[] = [
   { key: 'readsPerSecPerReader', label: 'reads/s per reader', unit: '/s', group: 'throughput' },
   ...LATENCY_OPS.flatMap(({ op, label }) => PERCENTILES.map((p): MetricDef => (
     { key: `${op}.${p}`, label: `${label} ${p}`, unit: 'ms', group: 'latency' }))),
   { key: 'gracePeriodsPerSec', label: 'grace periods/s', unit: '/s', group: 'grace periods' },
-  { key: 'forcedGracePeriods', label: 'forced grace periods', unit: '', group: 'grace periods' },
-  { key: 'kicks', label: 'kicks', unit: '', group: 'grace periods' },
   { key: 'maxCallbacksPending', label: 'max pending callbacks', unit: '', group: 'callbacks' },
+];
+
+const FAILURE_METRICS: MetricDef[] = [
   { key: 'stalls', label: 'stalls', unit: '', group: 'failures' },
   ...FAILURE_CLASSES.map((c): MetricDef => ({ key: `failures.${c}`, label: `failures: ${c}`, unit: '', group: 'failures' })),
 ];
+
+/** The union of the compared flavors' declared counters, first declaration of a key wins. */
+export function unionCounterSpecs(lists: readonly (readonly CounterSpec[] | undefined)[]): CounterSpec[] {
+  const out = new Map<string, CounterSpec>();
+  for (const list of lists) for (const c of list ?? []) if (!out.has(c.key)) out.set(c.key, c);
+  return [...out.values()];
+}
+
+/** Every metric of a comparison: the harness's, the flavors' declared counters (run phase), failures. */
+export function metricDefs(counters: readonly CounterSpec[]): MetricDef[] {
+  const flavor = counters.map((c): MetricDef => ({
+    key: COUNTER_PREFIX + c.key, label: `${c.label} (run phase)`, unit: '', group: c.group,
+  }));
+  return [...BASE_METRICS, ...flavor, ...FAILURE_METRICS];
+}
 
 /** One run's figures, metric key -> value (null where the variant has no such thing). */
 export type TrialMetrics = Record<string, number | null>;
@@ -73,9 +103,10 @@ export function metricsOf(s: Summary): TrialMetrics {
     for (const p of PERCENTILES) m[`${op}.${p}`] = l && l.count > 0 ? l[p] : null;
   }
   m.gracePeriodsPerSec = gracePeriodRate(s);
-  // Flavor counters exist only where the flavor reports them.
-  m.forcedGracePeriods = typeof s.counters.forcedGracePeriods === 'number' ? s.counters.forcedGracePeriods : null;
-  m.kicks = typeof s.counters.kicks === 'number' ? s.counters.kicks : null;
+  // Every flavor counter the run reported, as of the end of the run phase (the end-of-run
+  // drain forces grace periods of its own): which of them are shown is metricDefs' business.
+  const counters = s.runPhase?.counters ?? s.counters;
+  for (const [k, v] of Object.entries(counters)) if (!(k in HARNESS_COUNTERS) && typeof v === 'number') m[COUNTER_PREFIX + k] = v;
   m.maxCallbacksPending = s.maxCallbacksPending ?? null;
   m.stalls = s.stalls.length;
   for (const c of FAILURE_CLASSES) m[`failures.${c}`] = s.failures[c] ?? 0;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Summary } from '../report/summary.js';
 import { COMPARE_FILES } from './folder.js';
 import { compareHtml, runHtml } from './html.js';
-import { aggregate, columnLabels, type CompareResult } from './result.js';
+import { aggregate, columnLabels, metricsOfResult, type CompareResult } from './result.js';
 
 export class ReportInputError extends Error {}
 
@@ -26,7 +26,7 @@ function looksLike(value: unknown, keys: string[]): boolean {
 /** The statistics again from the raw trials, so a report always shows what this rcutorture computes. */
 function reaggregate(r: CompareResult): CompareResult {
   const { variants, trials } = r.request;
-  return { ...r, variants: aggregate(columnLabels(variants), variants, r.trials, trials) };
+  return { ...r, variants: aggregate(columnLabels(variants), variants, r.trials, trials, metricsOfResult(r)) };
 }
 
 /** Writes <dir>/report.html and returns its path and what it describes. */

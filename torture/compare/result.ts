@@ -8,10 +8,11 @@ import { LatencyMerger } from '../report/latency.js';
 import type { Summary, Verdict } from '../report/summary.js';
 import type { TimelineSummary } from '../report/timeline.js';
 import type { Machine } from './machine.js';
-import { METRICS, metricsOf, type MetricDef, type TrialMetrics } from './metrics.js';
+import type { CounterSpec } from '../../lib/rcu/flavor.js';
+import { metricDefs, metricsOf, type MetricDef, type TrialMetrics } from './metrics.js';
 import {
-  CONFIDENCE, medianInterval, ratioInterval,
-  type MedianEstimate, type RatioEstimate,
+  CONFIDENCE, medianInterval, ratioInterval, zeroContrast,
+  type MedianEstimate, type RatioEstimate, type Significance,
 } from './stats.js';
 
 export interface CompareRequest {
@@ -52,6 +53,11 @@ export interface VariantResult {
   metrics: Record<string, MedianEstimate | null>;
   /** Ratio to the baseline per metric; absent for the baseline itself. */
   ratios?: Record<string, RatioEstimate | null>;
+  /**
+   * 'unsolicited' counters where one side counted zero in every trial and
+   * the other more than zero in every trial: significant without a ratio.
+   */
+  contrasts?: Record<string, Significance>;
   /** Every trial's latency histograms merged, per operation (compressed HdrHistogram). */
   histograms: Record<string, string>;
 }
@@ -73,9 +79,16 @@ export interface CompareResult {
     median: string;
     ratio: string;
   };
+  /** The counters the compared flavors declare (the union): their rows in the table. */
+  counters: CounterSpec[];
   variants: VariantResult[];
   trials: TrialRecord[];
   interrupted: boolean;
+}
+
+/** Every metric of a comparison (older compare.json files declare no counters). */
+export function metricsOfResult(r: Pick<CompareResult, 'counters'>): MetricDef[] {
+  return metricDefs(r.counters ?? []);
 }
 
 export const MEDIAN_METHOD = 'median over trials; distribution-free order-statistic (binomial) interval, [min, max] with its real confidence when there are fewer than 6 trials';
@@ -125,7 +138,9 @@ export function countsFor(group: MetricDef['group'], t: TrialRecord): boolean {
 }
 
 /** Medians, intervals, ratios and merged histograms per column. */
-export function aggregate(labels: readonly string[], variants: readonly string[], trials: readonly TrialRecord[], rounds: number): VariantResult[] {
+export function aggregate(
+  labels: readonly string[], variants: readonly string[], trials: readonly TrialRecord[], rounds: number, metrics: readonly MetricDef[],
+): VariantResult[] {
   // Values indexed by trial number, so trial k of a variant pairs with trial k of the baseline.
   const valuesOf = (column: number, m: MetricDef): (number | null)[] => {
     const v: (number | null)[] = new Array<number | null>(rounds).fill(null);
@@ -138,12 +153,17 @@ export function aggregate(labels: readonly string[], variants: readonly string[]
     for (const t of mine) verdicts[t.verdict] = (verdicts[t.verdict] ?? 0) + 1;
     const merger = new LatencyMerger();
     for (const t of mine.filter((x) => countsFor('latency', x))) merger.add(t.histograms);
-    const metrics: Record<string, MedianEstimate | null> = {};
-    for (const m of METRICS) metrics[m.key] = medianInterval(valuesOf(column, m));
-    const result: VariantResult = { label, variant: variants[column], trials: mine.filter(counted).length, verdicts, metrics, histograms: merger.export() };
+    const medians: Record<string, MedianEstimate | null> = {};
+    for (const m of metrics) medians[m.key] = medianInterval(valuesOf(column, m));
+    const result: VariantResult = { label, variant: variants[column], trials: mine.filter(counted).length, verdicts, metrics: medians, histograms: merger.export() };
     if (column > 0) {
       result.ratios = {};
-      for (const m of METRICS) result.ratios[m.key] = ratioInterval(valuesOf(0, m), valuesOf(column, m));
+      result.contrasts = {};
+      for (const m of metrics) {
+        result.ratios[m.key] = ratioInterval(valuesOf(0, m), valuesOf(column, m));
+        const c = m.group === 'unsolicited' ? zeroContrast(valuesOf(0, m), valuesOf(column, m)) : null;
+        if (c) result.contrasts[m.key] = c;
+      }
     }
     return result;
   });

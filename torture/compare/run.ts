@@ -9,9 +9,9 @@ import { VERSION } from '../run/version.js';
 import { RunFolder, checkResultsRoot } from '../report/results.js';
 import { COMPARE_FILES, compareId, writeCompareJson, writeCompareOutputs } from './folder.js';
 import { machineLine, thisMachine } from './machine.js';
-import { aggregate, columnLabels, statisticsInfo, trialSeed, type CompareRequest, type CompareResult, type TrialRecord } from './result.js';
+import { aggregate, columnLabels, metricsOfResult, statisticsInfo, trialSeed, type CompareRequest, type CompareResult, type TrialRecord } from './result.js';
 import { compareTable, formatTerminalTable, tableNotes } from './table.js';
-import { checkRequest, runTrials, trialLine } from './trials.js';
+import { checkRequest, counterSpecsOf, runTrials, trialLine } from './trials.js';
 
 export interface CompareOptions {
   /** Folder in which the compare-<id> folder is made. */
@@ -38,10 +38,12 @@ export async function runCompare(req: CompareRequest, opts: CompareOptions): Pro
   const labels = columnLabels(req.variants);
   const seeds = Array.from({ length: req.trials }, (_, k) => trialSeed(req.seed, k));
   const machine = thisMachine();
+  const counters = await counterSpecsOf(req);
+  const metrics = metricsOfResult({ counters });
   const result = (trials: TrialRecord[], interrupted: boolean): CompareResult => ({
     tool: 'rcutorture', kind: 'compare', version: VERSION, id, command: opts.command,
     startedAt: startedAt.toISOString(), finishedAt: new Date().toISOString(), machine, request: req, seeds,
-    statistics: statisticsInfo(), variants: aggregate(labels, req.variants, trials, req.trials), trials, interrupted,
+    statistics: statisticsInfo(), counters, variants: aggregate(labels, req.variants, trials, req.trials, metrics), trials, interrupted,
   });
 
   say(`rcutorture ${VERSION} compare: ${labels.join(' vs ')} on ${req.scenario}, ${req.trials} trials x ${req.durationMs / 1000}s each, interleaved; seeds ${seeds[0]}..${seeds[seeds.length - 1]}`);

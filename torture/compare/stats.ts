@@ -106,3 +106,19 @@ export function ratioInterval(
   if (!e) return null;
   return { ratio: e.median, lo: e.lo, hi: e.hi, n: e.n, confidence: e.confidence, significance: significanceOf(e) };
 }
+
+/**
+ * A difference no interval is needed for: every baseline trial counted zero
+ * and every other trial more ('higher'), or the reverse ('lower'); null when
+ * the trials do not split that cleanly. For counts of things that a correct
+ * design never does (unsolicited expediting), zero against nonzero is the
+ * finding itself, and a ratio to zero says nothing.
+ */
+export function zeroContrast(base: readonly (number | null | undefined)[], other: readonly (number | null | undefined)[]): Significance | null {
+  const b = finite(base);
+  const o = finite(other);
+  if (b.length === 0 || o.length === 0) return null;
+  if (b.every((x) => x === 0) && o.every((x) => x > 0)) return 'higher';
+  if (b.every((x) => x > 0) && o.every((x) => x === 0)) return 'lower';
+  return null;
+}

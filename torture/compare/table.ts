@@ -3,9 +3,8 @@
  * one per ratio to the baseline), shared by the terminal and the Markdown so
  * both say the same thing, plus the notes that say how to read it.
  */
-import { METRICS } from './metrics.js';
-import { medianCell, percent, ratioCell } from './format.js';
-import type { CompareResult, VariantResult } from './result.js';
+import { contrastCell, medianCell, percent, ratioCell } from './format.js';
+import { metricsOfResult, type CompareResult, type VariantResult } from './result.js';
 import { CONFIDENCE } from './stats.js';
 
 export interface Table { header: string[]; rows: string[][] }
@@ -15,8 +14,9 @@ function verdictCell(v: VariantResult): string {
 }
 
 /** Rows worth showing: a metric no variant has is left out, a failure class only when it happened. */
-function shownMetrics(variants: readonly VariantResult[]) {
-  return METRICS.filter((m) => {
+function shownMetrics(r: CompareResult) {
+  const variants = r.variants;
+  return metricsOfResult(r).filter((m) => {
     const ests = variants.map((v) => v.metrics[m.key]);
     if (ests.every((e) => !e)) return false;
     if (m.key.startsWith('failures.')) return ests.some((e) => e && e.hi > 0);
@@ -32,10 +32,13 @@ export function compareTable(r: CompareResult): Table {
   const verdictRow = ['runs', verdictCell(base)];
   for (const v of r.variants.slice(1)) verdictRow.push(verdictCell(v), '');
   rows.push(verdictRow);
-  for (const m of shownMetrics(r.variants)) {
+  for (const m of shownMetrics(r)) {
     const label = m.unit && m.unit !== '/s' ? `${m.label} (${m.unit})` : m.label;
     const row = [label, medianCell(base.metrics[m.key])];
-    for (const v of r.variants.slice(1)) row.push(medianCell(v.metrics[m.key]), ratioCell(v.ratios?.[m.key]));
+    for (const v of r.variants.slice(1)) {
+      const contrast = v.contrasts?.[m.key];
+      row.push(medianCell(v.metrics[m.key]), contrast ? contrastCell(contrast) : ratioCell(v.ratios?.[m.key]));
+    }
     rows.push(row);
   }
   return { header, rows };
@@ -62,6 +65,8 @@ export function tableNotes(r: CompareResult): string[] {
     `cells: median over the trials ${intervalNote(cells, 'trials')}.`,
     `ratios: median of the per-trial ratios to ${r.variants[0].label} (trial k of every variant used the same seed) ${intervalNote(ratios, 'pairs')}; ` +
       `* = interval excludes 1, (ns) = contains 1: not significant${ratioConf}.`,
+    '0 vs >0 *: an unsolicited-expediting counter that is zero in every trial of one side and above zero in every trial of the other: ' +
+      'significant without an interval (a correct design never does it; see docs/compare.md).',
     'performance figures count only trials that ran their full length; failures and stalls count every trial. ' +
       '—: the variant has no such operation, or a ratio to zero. Latencies in ms; rates per second.',
   ];

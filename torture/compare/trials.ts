@@ -9,6 +9,10 @@ import { resolveRunConfig } from '../run/resolve-config.js';
 import { runTorture } from '../run/run.js';
 import { failureList } from '../report/summary.js';
 import { num } from './format.js';
+import { findFlavor } from '../../lib/rcu/registry.js';
+import type { CounterSpec } from '../../lib/rcu/flavor.js';
+import { loadImplFlavors } from '../run/flavors.js';
+import { unionCounterSpecs } from './metrics.js';
 import { trialOrder, trialRecord, trialSeed, type CompareRequest, type TrialRecord } from './result.js';
 
 export interface TrialsOptions {
@@ -24,6 +28,13 @@ export async function checkRequest(req: CompareRequest): Promise<void> {
   for (const variant of new Set(req.variants)) {
     await resolveRunConfig({ variant, impl: req.impl, scenario: req.scenario, durationMs: req.durationMs, seed: req.seed });
   }
+}
+
+/** The counters the compared flavors declare, for the table's rows (shipped or --impl flavors alike). */
+export async function counterSpecsOf(req: CompareRequest): Promise<CounterSpec[]> {
+  const impl = req.impl ? await loadImplFlavors(req.impl) : [];
+  const flavorOf = (name: string) => impl.find((f) => f.name === name) ?? findFlavor(name);
+  return unionCounterSpecs(req.variants.map((v) => flavorOf(v)?.counterSpecs));
 }
 
 export async function runTrials(req: CompareRequest, opts: TrialsOptions): Promise<{ trials: TrialRecord[]; interrupted: boolean }> {

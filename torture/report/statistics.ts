@@ -138,7 +138,8 @@ export function formatStats(
   ];
 }
 
-const BASE_KEYS: Record<string, true> = {
+/** The harness's own counters; every other key of a snapshot's counters is a flavor's. */
+export const BASE_KEYS: Record<string, true> = {
   reads: true, readerSeconds: true, gracePeriods: true, callbacksQueued: true, callbacksInvoked: true, callbacksPending: true,
   writerVersions: true, allocFailures: true, synchronizes: true, drains: true, barriers: true, forces: true,
 };

@@ -9,9 +9,9 @@
  * one the watchdog's clock reaches first is a matter of milliseconds, so
  * the hang mutants accept either.
  */
-import { QemuV0, qemuV0 } from '../qemu-v0.js';
-import { C, R } from '../qemu/state.js';
-import { mutant } from '../mutant.js';
+import { QemuV0, qemuV0 } from '../qemu/v0.js';
+import { C, R } from '../common/state.js';
+import { mutant } from './mutant.js';
 
 /** The call_rcu thread skips synchronize_rcu() for its batch. */
 class EarlyCallbacks extends QemuV0 {

@@ -1,7 +1,7 @@
 /** Planted bugs in qemu-v1 (VARIANTS.md, the mutant table). */
-import { QemuV1, qemuV1 } from '../qemu-v1.js';
-import { C } from '../qemu/state.js';
-import { mutant } from '../mutant.js';
+import { QemuV1, qemuV1 } from '../qemu/v1.js';
+import { C } from '../common/state.js';
+import { mutant } from './mutant.js';
 
 /** `n = count` re-read after the grace period: callbacks queued during it run without one. */
 class CountAfterGp extends QemuV1 {

@@ -1,149 +1,40 @@
 /**
- * What every posting of QEMU's util/rcu.c shares: the read side, the reader
- * registry, force notifiers, the call_rcu queue and its callback loop, and
- * the synchronize_rcu() skeleton. A posting subclasses this and writes only
- * what it changed (wait_for_readers, call_rcu_thread, call_rcu, drain...), so
- * that two variant files diff like the patches they came from.
- *
- * Method names follow VARIANTS.md and util/rcu.c.
+ * What every posting of QEMU's util/rcu.c adds to the liburcu shape it was
+ * ported from (common/registry-rcu.ts): force notifiers and the forced
+ * state that kicks readers, drain_call_rcu(), and the accounting of why
+ * grace periods were expedited. A posting subclasses this and writes only
+ * what it changed (wait_for_readers, call_rcu_thread, call_rcu, drain...),
+ * so that two variant files diff like the patches they came from.
  */
-import type { Platform } from '../../platform/platform.js';
-import type { AttachConfig, BackgroundThread, RcuInstance } from '../flavor.js';
-import type { Heap } from '../../shm/layout.js';
-import { Event } from '../../shm/event.js';
-import { Mutex } from '../../shm/mutex.js';
-import { MpscQueue, HEAD_FUNC } from '../../shm/mpsc-queue.js';
-import { IntrusiveList } from '../../shm/list.js';
-import { C, R, MARKER_DONE, MARKER_FN, MAX_NOTIFIERS, RCU_GP_CTR } from './state.js';
+import { RegistryRcu } from '../common/registry-rcu.js';
+import { C, R, MAX_NOTIFIERS, RCU_CALL_MIN_SIZE } from '../common/state.js';
 
-/** Thrown inside a background thread's loops when the harness asks it to stop. */
-class StopBackground extends Error {}
+export type ForceCause = 'requested' | 'backlog' | 'timeout';
+const FORCED_BY: Record<ForceCause, number> = {
+  requested: C.FORCED_REQUESTED, backlog: C.FORCED_BACKLOG, timeout: C.FORCED_TIMEOUT,
+};
 
-/** How often an idle background thread looks at its stop flag. */
-const IDLE_POLL_MS = 100;
-
-export abstract class QemuRcu implements RcuInstance {
-  protected readonly ctl: number;
-  protected readonly readers: number;
-  protected readonly gpEvent: Event;
-  protected readonly ready: Event;
-  protected readonly registryLock: Mutex;
-  protected readonly syncLock: Mutex;
-  protected readonly queue: MpscQueue;
-  protected readonly list: IntrusiveList;
-  private readonly ctrMask: number;
-
-  /** This thread's reader record (rcu_reader), 0 while unregistered. */
-  protected me = 0;
-  /** Nesting depth: thread-local in QEMU, so local to this instance. */
-  protected depth = 0;
-  private stopRequested: () => boolean = () => false;
-
-  readonly background: BackgroundThread[];
-
-  constructor(protected readonly p: Platform, heap: Heap, protected readonly cfg: AttachConfig) {
-    this.ctl = heap.base('control');
-    this.readers = heap.base('readers');
-    this.gpEvent = new Event(p, this.ctl + C.GP_EVENT);
-    this.ready = new Event(p, this.ctl + C.READY);
-    this.registryLock = new Mutex(p, this.ctl + C.REGISTRY_LOCK);
-    this.syncLock = new Mutex(p, this.ctl + C.SYNC_LOCK);
-    this.queue = new MpscQueue(p, heap.base('queue'));
-    this.list = new IntrusiveList(p);
-    this.ctrMask = cfg.counterBits >= 32 ? -1 : (1 << cfg.counterBits) - 1;
-    this.background = [{ name: 'call_rcu', run: (stop, slot) => this.runBackground(stop, slot) }];
-  }
-
-  // ---- reader records and the registry ----------------------------------
-
-  protected record(slot: number): number { return this.readers + slot * R.SIZE; }
-  /** Registry list entries sit at R.NEXT inside a record. */
-  protected entryOf(rec: number): number { return rec + R.NEXT; }
-  protected recordOfEntry(entry: number): number { return entry - R.NEXT; }
-
-  registerThread(slot: number): void {
-    const me = this.record(slot);
-    if (this.p.load(me + R.CTR) !== 0) throw new Error(`rcu_register_thread: slot ${slot} has ctr != 0`);
-    this.me = me;
-    this.underRegistryLock(() => {
-      this.p.point('register:in-lock');
-      this.list.insertHead(this.ctl + C.REGISTRY, this.entryOf(me));
-    });
-  }
-
-  unregisterThread(): void {
-    const me = this.me;
-    this.underRegistryLock(() => this.list.remove(this.entryOf(me)));
-    this.me = 0;
-  }
-
-  /** (Un)registration edits the registry list, which wait_for_readers walks: under registry_lock. */
-  protected underRegistryLock(edit: () => void): void {
-    this.registryLock.lock();
-    edit();
-    this.registryLock.unlock();
-  }
-
-  // ---- read side (identical in every QEMU posting) ------------------------
-
-  readLock(): void {
-    if (this.depth++ > 0) return;
-    const p = this.p;
-    const ctr = p.load(this.ctl + C.GP_CTR, 'relaxed');
-    p.point('read_lock:after-load');
-    p.store(this.me + R.CTR, ctr, 'relaxed');
-    this.readerBarrier();
-  }
-
-  /** The full barrier after publishing me.ctr; pairs with the updater's. */
-  protected readerBarrier(): void { this.p.fence(); }
-
-  readUnlock(): void {
-    if (this.depth <= 0) throw new Error('rcu_read_unlock without rcu_read_lock');
-    if (--this.depth > 0) return;
-    const p = this.p;
-    p.store(this.me + R.CTR, 0, 'release');
-    p.fence();
-    this.wakeUpdaterIfWaiting();
-  }
-
-  protected wakeUpdaterIfWaiting(): void {
-    const p = this.p;
-    p.point('read_unlock:before-wake');
-    if (p.load(this.me + R.WAITING, 'relaxed') !== 0) {
-      p.store(this.me + R.WAITING, 0, 'relaxed');
-      this.gpEvent.set();
-    }
-  }
-
-  /** rcu_gp_ongoing: the reader is inside a section that began before the current counter. */
-  protected ongoing(rec: number): boolean {
-    const v = this.p.load(rec + R.CTR, 'relaxed');
-    return v !== 0 && v !== this.p.load(this.ctl + C.GP_CTR, 'relaxed');
-  }
-
+export abstract class QemuRcu extends RegistryRcu {
   // ---- force notifiers ------------------------------------------------------
 
   /**
-   * Readers register how they are kicked (QEMU's force_rcu notifier list).
-   * Absent where the flavor never kicks anybody (liburcu's flavors), so that
-   * the harness does not park a reader in a busy loop nobody will break.
+   * rcu_add_force_rcu_notifier: how this reader is kicked. Under
+   * registry_lock, as in QEMU (the force walks read the list under it).
    */
-  readonly addForceNotifier: ((cell: number) => void) | undefined =
-    this.kicksReaders() ? (cell) => this.addNotifierCell(cell) : undefined;
-
-  /** Whether this flavor calls force notifiers at all. */
-  protected kicksReaders(): boolean { return true; }
-
-  private addNotifierCell(cell: number): void {
-    const n = this.p.load(this.me + R.NOTIFIER_COUNT);
-    if (n >= MAX_NOTIFIERS) throw new Error('too many force notifiers');
-    this.p.store(this.me + R.NOTIFIERS + n, cell);
-    this.p.store(this.me + R.NOTIFIER_COUNT, n + 1, 'release');
+  addForceNotifier(cell: number): void {
+    this.underRegistryLock(() => {
+      const n = this.p.load(this.me + R.NOTIFIER_COUNT);
+      if (n >= MAX_NOTIFIERS) throw new Error('too many force notifiers');
+      this.p.store(this.me + R.NOTIFIERS + n, cell);
+      this.p.store(this.me + R.NOTIFIER_COUNT, n + 1, 'release');
+    });
   }
 
-  /** notifier_list_notify(&r->force_rcu): kick the reader out of its section. */
-  protected notify(rec: number): void {
+  /**
+   * notifier_list_notify(&r->force_rcu): kick the reader out of its section.
+   * `unsolicited`: no drain or force request asked for this kick (accounting).
+   */
+  protected notify(rec: number, unsolicited = false): void {
     const p = this.p;
     const n = p.load(rec + R.NOTIFIER_COUNT, 'acquire');
     for (let i = 0; i < n; i++) {
@@ -151,223 +42,103 @@ export abstract class QemuRcu implements RcuInstance {
       p.fetchAdd(cell, 1);
       p.wake(cell);
       p.fetchAdd(this.ctl + C.KICKS, 1);
+      if (unsolicited) p.fetchAdd(this.ctl + C.UNSOLICITED_KICKS, 1);
     }
   }
-
-  // ---- the grace period -----------------------------------------------------
-
-  /** Called with registry_lock held; returns with it held and every reader quiescent. */
-  protected abstract waitForReaders(): void;
-
-  /** Narrow counters take two phases of a parity flip; wide ones one increment. */
-  protected twoPhase(): boolean { return this.cfg.counterMode === 'narrow'; }
-
-  protected advanceCounter(): void {
-    const cell = this.ctl + C.GP_CTR;
-    const ctr = this.p.load(cell, 'relaxed');
-    this.p.store(cell, this.twoPhase() ? ctr ^ RCU_GP_CTR : (ctr + RCU_GP_CTR) & this.ctrMask, 'relaxed');
-  }
-
-  /** The grace period proper: sync_lock and registry_lock held by the caller. */
-  protected gracePeriod(): void {
-    const seq = this.ctl + C.SEQ;
-    this.p.fetchAdd(seq, 1);
-    if (!this.list.isEmpty(this.ctl + C.REGISTRY)) {
-      if (this.twoPhase()) {
-        this.advanceCounter();
-        this.waitForReaders();
-      }
-      this.advanceCounter();
-      this.waitForReaders();
-    }
-    this.p.fetchAdd(seq, 1);
-  }
-
-  synchronize(): void {
-    this.syncLock.lock();
-    this.p.fence();
-    this.registryLock.lock();
-    this.gracePeriod();
-    this.registryLock.unlock();
-    this.syncLock.unlock();
-  }
-
-  /**
-   * The scan shared by every wait_for_readers(): move each quiescent reader
-   * from the registry to qsreaders and clear its `waiting`; call `busy` for
-   * the others. Returns whether any reader is still ongoing.
-   */
-  protected scanReaders(busy?: (rec: number) => void): boolean {
-    const registry = this.ctl + C.REGISTRY;
-    const qs = this.ctl + C.QS_LIST;
-    for (let e = this.list.first(registry); e !== 0;) {
-      const next = this.list.next(e);
-      const rec = this.recordOfEntry(e);
-      if (!this.ongoing(rec)) {
-        this.list.remove(e);
-        this.list.insertHead(qs, e);
-        this.p.store(rec + R.WAITING, 0, 'relaxed');
-      } else if (busy) {
-        busy(rec);
-      }
-      e = next;
-    }
-    this.p.point('wait_for_readers:after-scan');
-    return !this.list.isEmpty(registry);
-  }
-
-  /** Every registered reader record, for forcing. */
-  protected forEachRegistered(fn: (rec: number) => void): void {
-    for (let e = this.list.first(this.ctl + C.REGISTRY); e !== 0; e = this.list.next(e)) fn(this.recordOfEntry(e));
-  }
-
-  /** Drop registry_lock around a blocking wait so (un)registration can proceed. */
-  protected unlockedWait(wait: () => void): void {
-    this.registryLock.unlock();
-    this.p.point('wait_for_readers:before-wait');
-    wait();
-    this.registryLock.lock();
-  }
-
-  /** After the loop: registry = qsreaders (QLIST_SWAP). */
-  protected finishWait(): void { this.list.swap(this.ctl + C.REGISTRY, this.ctl + C.QS_LIST); }
-
-  protected callCount(): number { return this.p.load(this.ctl + C.CALL_COUNT, 'relaxed'); }
 
   /**
    * Enter the forced state (qemu-v1 on): kick every registered reader out of
    * its section and arm its `waiting`, so that leaving wakes the updater.
+   * The caller holds registry_lock, except in qemu-v2, whose posting walks
+   * the registry with the lock dropped (its hang).
    */
-  protected forceReaders(): void {
-    this.p.fetchAdd(this.ctl + C.FORCED_GPS, 1);
+  protected forceReaders(cause: ForceCause): void {
+    this.countForcedGp(cause);
     this.forEachRegistered((r) => {
-      this.notify(r);
+      this.p.point('wait_for_readers:force-walk');
+      this.notify(r, cause !== 'requested');
       this.p.store(r + R.WAITING, 1, 'relaxed');
     });
   }
 
-  gpSeq(): number { return this.p.load(this.ctl + C.SEQ, 'acquire'); }
+  /**
+   * wait_for_readers() in the seed's shape (qemu-v1; qemu-v3 keeps it): at
+   * the top of each pass, with registry_lock held, enter the forced state
+   * once `shouldForce()` says so; between passes, sleep on rcu_gp_event when
+   * forced, else `poll()` (the normal state). The postings differ only in
+   * those two.
+   */
+  protected normalOrForcedWait(shouldForce: () => boolean, poll: () => void): void {
+    const p = this.p;
+    let forced = false;
+    for (;;) {
+      if (!forced && shouldForce()) {
+        forced = true;
+        this.forceReaders(this.forceCause(this.callCount() >= RCU_CALL_MIN_SIZE));
+      }
+      // Order the stores to `waiting` before the loads of each reader's ctr.
+      p.fence();
+      if (!this.scanReaders()) break;
+      this.unlockedWait(() => (forced ? this.awaitForcedQs() : poll()));
+    }
+    this.finishWait();
+  }
+
+  /** The forced state's wait (seed patch on): until a kicked reader leaves, then re-arm the event. */
+  protected awaitForcedQs(): void {
+    this.gpEvent.wait();
+    // We want to be notified of changes made to rcu_gp_ongoing while we walk the list.
+    this.gpEvent.reset();
+  }
+
+  // ---- accounting: why grace periods were expedited ---------------------------
+
+  /**
+   * Why a grace period is being forced, for the counters only: 'requested'
+   * when a drain or force_rcu() is outstanding, else the heuristic that
+   * fired (a callback backlog, or the normal state's polls running out).
+   */
+  protected forceCause(backlog: boolean): ForceCause {
+    const p = this.p;
+    const forceAsked = p.exchange(this.ctl + C.FORCE_REQS, 0) !== 0;
+    if (forceAsked || p.load(this.ctl + C.IN_DRAIN, 'relaxed') > 0) return 'requested';
+    return backlog ? 'backlog' : 'timeout';
+  }
+
+  private countForcedGp(cause: ForceCause): void {
+    this.p.fetchAdd(this.ctl + C.FORCED_GPS, 1);
+    this.p.fetchAdd(this.ctl + FORCED_BY[cause], 1);
+  }
+
+  /** Bookkeeping of a force request (force_rcu), read by forceCause. */
+  protected noteForceRequest(): void { this.p.fetchAdd(this.ctl + C.FORCE_REQS, 1); }
 
   counters(): Record<string, number> {
+    const at = (cell: number) => this.p.load(this.ctl + cell);
+    const backlog = at(C.FORCED_BACKLOG);
+    const timeout = at(C.FORCED_TIMEOUT);
     return {
-      forcedGracePeriods: this.p.load(this.ctl + C.FORCED_GPS),
-      kicks: this.p.load(this.ctl + C.KICKS),
+      forcedGracePeriods: at(C.FORCED_GPS),
+      kicks: at(C.KICKS),
+      forcedRequested: at(C.FORCED_REQUESTED),
+      forcedBacklog: backlog,
+      forcedTimeout: timeout,
+      unsolicitedForcedGracePeriods: backlog + timeout,
+      unsolicitedKicks: at(C.UNSOLICITED_KICKS),
     };
   }
 
-  // ---- call_rcu -------------------------------------------------------------
-
-  callRcu(node: number, fn: number): void {
-    this.p.store(node + HEAD_FUNC, fn, 'relaxed');
-    this.queue.enqueue(node);
-    this.countAndWake();
-  }
-
-  /** After the enqueue: count the node and wake the call_rcu thread (every time, here). */
-  protected countAndWake(): void {
-    this.p.fetchAdd(this.ctl + C.CALL_COUNT, 1);
-    this.ready.set();
-  }
-
-  /** Queue the caller's marker callback; the returned event is set when it runs. */
-  protected queueMarker(marker: number): Event {
-    const done = new Event(this.p, marker + MARKER_DONE);
-    done.reset();
-    this.callRcu(marker, MARKER_FN);
-    return done;
-  }
-
+  /**
+   * drain_call_rcu(). `in_drain_call_rcu` is QEMU's up to the seed patch;
+   * later postings drop it, and keep it here only as accounting (forceCause).
+   */
   drain(): void {
     const inDrain = this.ctl + C.IN_DRAIN;
     this.p.fetchAdd(inDrain, 1);
-    this.queueMarker(this.record(this.cfg.slot) + R.DRAIN_MARKER).wait();
+    this.drainBody(this.record(this.cfg.slot) + R.DRAIN_MARKER);
     this.p.fetchAdd(inDrain, -1);
   }
 
-  // ---- the call_rcu thread ----------------------------------------------------
-
-  /**
-   * The call_rcu thread in its plainest shape (liburcu's, and QEMU's from
-   * qemu-v1 on): wait for callbacks, run a grace period, then serve the
-   * callbacks counted before it. Postings that batch or force differently
-   * override it.
-   */
-  protected callRcuThread(): void {
-    for (;;) {
-      const n = this.awaitCallbacks();
-      this.p.point('call_rcu_thread:after-count');
-      this.synchronize();
-      this.p.fetchAdd(this.ctl + C.CALL_COUNT, -n);
-      this.runCallbacks(n);
-    }
-  }
-
-  private runBackground(stop: () => boolean, slot: number): void {
-    this.stopRequested = stop;
-    this.registerThread(slot);
-    try {
-      this.callRcuThread();
-    } catch (e) {
-      if (!(e instanceof StopBackground)) throw e;
-    } finally {
-      this.unregisterThread();
-    }
-  }
-
-  /**
-   * An unbounded wait of the call_rcu thread, cut in slices only so that the
-   * harness can stop the thread: re-waiting after a slice is the same as
-   * never waking, since the caller's condition is not re-checked in between.
-   */
-  protected idleWait(timed: (ms: number) => boolean): void {
-    while (!timed(IDLE_POLL_MS)) {
-      if (this.stopRequested()) throw new StopBackground();
-    }
-  }
-
-  /** Whether the harness asked the background thread to stop (checked at batch boundaries). */
-  protected stopping(): boolean { return this.stopRequested(); }
-
-  /** Invoke one dequeued callback: markers are ours, everything else the harness's. */
-  protected invoke(node: number): void {
-    const fn = this.p.load(node + HEAD_FUNC, 'relaxed');
-    if (fn === MARKER_FN) new Event(this.p, node + MARKER_DONE).set();
-    else this.cfg.invoke(fn, node);
-  }
-
-  /** Sleep until some callback is counted (every posting from qemu-v1 on); returns the count. */
-  protected awaitCallbacks(): number {
-    for (;;) {
-      this.ready.reset();
-      const n = this.callCount();
-      if (n !== 0) return n;
-      this.idleWait((ms) => this.ready.timedwait(ms));
-    }
-  }
-
-  /** Run `n` callbacks in queue order. */
-  protected runCallbacks(n: number): void {
-    for (; n > 0; n--) {
-      this.p.point('call_rcu_thread:before-dequeue');
-      const node = this.queue.tryDequeue();
-      this.invoke(node !== 0 ? node : this.awaitLinked());
-    }
-  }
-
-  /**
-   * A node was counted but none is reachable: some producer is between its
-   * exchange of `tail` and its link store. Wait on `ready`, which every
-   * call_rcu sets (in qemu-v2 only the first of a batch does: its hang).
-   */
-  protected awaitLinked(): number {
-    for (;;) {
-      this.ready.reset();
-      let node = this.queue.tryDequeue();
-      if (node === 0) {
-        this.idleWait((ms) => this.ready.timedwait(ms));
-        node = this.queue.tryDequeue();
-      }
-      if (node !== 0) return node;
-    }
-  }
+  /** Queue the drain marker and wait for it (postings from qemu-v2 on also force). */
+  protected drainBody(marker: number): void { this.queueMarker(marker).wait(); }
 }

@@ -5,17 +5,20 @@
  * takes two phases of a parity bit, whatever the counter width, and the
  * updater spins about a hundred scans before sleeping (UrcuBase).
  */
-import { UrcuBase, URCU_CAPS } from './urcu/base.js';
-import { qemuFlavor } from './qemu/flavor.js';
+import { UrcuBase, URCU_CAPS } from './base.js';
+import { registryFlavor } from '../common/flavor.js';
+import { REGISTRY_POINTS } from '../common/points.js';
 
 export class UrcuMb extends UrcuBase {
   protected override twoPhase(): boolean { return true; }
 }
 
-export const urcuMb = qemuFlavor({
+export const urcuMb = registryFlavor({
   name: 'urcu-mb',
   description: 'liburcu explicit-barrier flavor: two-phase parity grace periods, bounded spin then futex sleep, rcu_barrier',
   provenance: 'liburcu urcu-mb (Desnoyers et al., "User-Level Implementations of Read-Copy Update", IEEE TPDS 2012)',
   impl: UrcuMb,
+  counterSpecs: [],
+  points: REGISTRY_POINTS,
   caps: URCU_CAPS,
 });

@@ -12,39 +12,22 @@
  * as soon as a callback is counted and subtracts its batch after it. That
  * is the base's plain QemuRcu.callRcuThread, so this file does not override it.
  */
-import { QemuRcu } from './qemu/base.js';
-import { C, RCU_CALL_MIN_SIZE } from './qemu/state.js';
-import { qemuFlavor } from './qemu/flavor.js';
+import { QemuRcu } from './base.js';
+import { C, RCU_CALL_MIN_SIZE } from '../common/state.js';
+import { qemuFlavor } from './flavor.js';
 
 /** Polls of the normal state before the grace period is forced. */
 const MAX_SLEEPS = 5;
 const POLL_MS = 10;
 
 export class QemuV1 extends QemuRcu {
+  /** The normal state polls every 10 ms; the forced state kicks, arms and sleeps (QemuRcu.normalOrForcedWait). */
   protected waitForReaders(): void {
-    const p = this.p;
     let sleeps = 0;
-    let forced = false;
-    for (;;) {
-      if (!forced && this.shouldForce(sleeps)) {
-        forced = true;
-        this.forceReaders();
-      }
-      // Order the stores to `waiting` before the loads of each reader's ctr.
-      p.fence();
-      if (!this.scanReaders()) break;
-      this.unlockedWait(() => {
-        if (forced) {
-          this.gpEvent.wait();
-          // We want to be notified of changes made to rcu_gp_ongoing while we walk the list.
-          this.gpEvent.reset();
-        } else {
-          p.sleep(POLL_MS);
-          sleeps++;
-        }
-      });
-    }
-    this.finishWait();
+    this.normalOrForcedWait(() => this.shouldForce(sleeps), () => {
+      this.p.sleep(POLL_MS);
+      sleeps++;
+    });
   }
 
   /** The heuristics that expedite a grace period: a pile of callbacks, a timeout, a drain. */

@@ -1,5 +1,5 @@
 /**
- * Shared-memory layout of the QEMU RCU family (util/rcu.c): the global
+ * Shared-memory layout of the registry-based flavors (QEMU util/rcu.c and liburcu): the global
  * control cells every posting uses, the call_rcu queue, and one reader
  * record per thread slot (`struct rcu_reader_data`).
  *
@@ -10,6 +10,7 @@ import type { FlavorConfig } from '../flavor.js';
 import type { RegionSpec } from '../../shm/layout.js';
 import { eventInit } from '../../shm/event.js';
 import { MPSC_QUEUE_WORDS, RCU_HEAD_WORDS, mpscQueueInit } from '../../shm/mpsc-queue.js';
+import { MARKER_DONE } from './markers.js';
 
 /** Control cells, as offsets into the "control" region. */
 export const C = {
@@ -19,16 +20,22 @@ export const C = {
   SYNC_LOCK: 3,
   REGISTRY: 4,        // list head of registered readers
   QS_LIST: 5,         // wait_for_readers' qsreaders (updater-local, under registry_lock)
-  CALL_COUNT: 6,      // rcu_call_count (qemu-v2-fixed: call_state, FORCED in bit 31)
+  CALL_COUNT: 6,      // rcu_call_count (qemu-v3: rcu_call_state, FORCED in bit 31)
   IN_DRAIN: 7,        // in_drain_call_rcu
   READY: 8,           // rcu_call_ready_event (qemu-v2: sync_event)
-  FORCED: 9,          // qemu-v2/v3: force request flag
-  FORCE_EVENT: 10,    // qemu-v2-fixed: force_event
-  CALL_SEM: 11,       // qemu-v3: the semaphore that replaces sync_event
-  SEQ: 12,            // grace-period sequence for the harness (rcu_seq style)
+  FORCED: 9,          // qemu-v2 and the semaphore proposal: the `forced` flag
+  FORCE_EVENT: 10,    // qemu-v3: rcu_call_force_event
+  CALL_SEM: 11,       // the semaphore proposal: sync_event as a QemuSemaphore
+  // Accounting for the harness from here on (not in QEMU; no algorithm reads it).
+  SEQ: 12,            // grace-period sequence (rcu_seq style)
   KICKS: 13,          // force notifications delivered
   FORCED_GPS: 14,     // grace periods that entered the forced state
-  SIZE: 16,
+  FORCE_REQS: 15,     // force_rcu() calls not yet seen by a forced grace period
+  FORCED_REQUESTED: 16, // forced grace periods entered while a drain or force request was outstanding
+  FORCED_BACKLOG: 17, // ... entered for a callback backlog (RCU_CALL_MIN_SIZE), nobody asking
+  FORCED_TIMEOUT: 18, // ... entered when the normal state's polls ran out, nobody asking
+  UNSOLICITED_KICKS: 19, // kicks delivered by a forced grace period nobody asked for
+  SIZE: 20,
 } as const;
 
 export const RCU_GP_LOCKED = 1;
@@ -50,12 +57,7 @@ export const R = {
   SIZE: 16,
 } as const;
 
-/** A marker callback is an rcu_head followed by the event it sets when run. */
-export const MARKER_DONE = RCU_HEAD_WORDS;
-/** Flavor-internal callback id: "set the event after this rcu_head". */
-export const MARKER_FN = -1;
-
-export function qemuLayout(cfg: FlavorConfig): RegionSpec[] {
+export function registryLayout(cfg: FlavorConfig): RegionSpec[] {
   return [
     {
       name: 'control',
@@ -63,7 +65,8 @@ export function qemuLayout(cfg: FlavorConfig): RegionSpec[] {
       init: () => {
         const c = new Array<number>(C.SIZE).fill(0);
         c[C.GP_CTR] = RCU_GP_LOCKED;
-        c[C.GP_EVENT] = eventInit(false);
+        // QEMU initialises rcu_gp_event set: a first wait on it returns at once.
+        c[C.GP_EVENT] = eventInit(true);
         c[C.READY] = eventInit(false);
         c[C.FORCE_EVENT] = eventInit(false);
         return c;

@@ -3,8 +3,8 @@
  * once and call_rcu() runs the callback at once, so readers are reclaimed
  * under their feet. If the suite cannot find this, it cannot find anything.
  */
-import { QemuV0, qemuV0 } from './qemu-v0.js';
-import { HEAD_FUNC } from '../shm/mpsc-queue.js';
+import { QemuV0, qemuV0 } from '../qemu/v0.js';
+import { HEAD_FUNC } from '../../shm/mpsc-queue.js';
 import { mutant } from './mutant.js';
 
 class Busted extends QemuV0 {

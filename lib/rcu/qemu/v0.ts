@@ -7,9 +7,9 @@
  * The call_rcu thread polls for up to ~50 ms to let a batch pile up before
  * it even starts the grace period.
  */
-import { QemuRcu } from './qemu/base.js';
-import { C, R, RCU_CALL_MIN_SIZE } from './qemu/state.js';
-import { qemuFlavor } from './qemu/flavor.js';
+import { QemuRcu } from './base.js';
+import { C, R, RCU_CALL_MIN_SIZE } from '../common/state.js';
+import { qemuFlavor } from './flavor.js';
 
 export class QemuV0 extends QemuRcu {
   protected waitForReaders(): void {

@@ -4,7 +4,7 @@
  * overrides the one method carrying the bug), so the change stays one
  * override away from the base and never a copied file.
  */
-import type { FailureClass, RcuFlavor } from './flavor.js';
+import type { FailureClass, RcuFlavor } from '../flavor.js';
 
 export interface MutantSpec {
   /** The planted bug, in a word or two: the mutant is named `<base>!<bug>`. */

@@ -10,9 +10,10 @@
  * at read_lock". Like liburcu-qsbr, a single increment on wide counters and
  * two parity phases on narrow ones (the base's twoPhase).
  */
-import { UrcuBase, URCU_CAPS } from './urcu/base.js';
-import { qemuFlavor } from './qemu/flavor.js';
-import { C, R } from './qemu/state.js';
+import { UrcuBase, URCU_CAPS } from './base.js';
+import { registryFlavor } from '../common/flavor.js';
+import { REGISTRY_POINTS } from '../common/points.js';
+import { C, R } from '../common/state.js';
 
 export class Qsbr extends UrcuBase {
   override readLock(): void { this.depth++; }
@@ -68,10 +69,12 @@ export class Qsbr extends UrcuBase {
   }
 }
 
-export const qsbr = qemuFlavor({
+export const qsbr = registryFlavor({
   name: 'qsbr',
   description: 'liburcu quiescent-state-based flavor: free read side, readers announce quiescent states and go offline',
   provenance: 'liburcu urcu-qsbr (Desnoyers et al., "User-Level Implementations of Read-Copy Update", IEEE TPDS 2012)',
   impl: Qsbr,
+  counterSpecs: [],
+  points: REGISTRY_POINTS,
   caps: { ...URCU_CAPS, qsbr: true },
 });

@@ -19,11 +19,13 @@
  * style. A callback retired at epoch c runs at c+2 at the earliest, past the
  * gpSeqSnap(2c) = 2c+2 the harness checks.
  */
-import type { Platform } from '../platform/platform.js';
-import type { Heap, RegionSpec } from '../shm/layout.js';
-import type { AttachConfig, BackgroundThread, FlavorConfig, RcuFlavor, RcuInstance } from './flavor.js';
-import { Event, eventInit } from '../shm/event.js';
-import { HEAD_FUNC, MPSC_QUEUE_WORDS, MpscQueue, RCU_HEAD_WORDS, mpscQueueInit } from '../shm/mpsc-queue.js';
+import type { Platform } from '../../platform/platform.js';
+import type { Heap, RegionSpec } from '../../shm/layout.js';
+import type { AttachConfig, BackgroundThread, FlavorConfig, RcuFlavor, RcuInstance } from '../flavor.js';
+import { Event, eventInit } from '../../shm/event.js';
+import { QUEUE_POINTS, READ_SIDE_POINTS } from '../common/points.js';
+import { HEAD_FUNC, MPSC_QUEUE_WORDS, MpscQueue, mpscQueueInit } from '../../shm/mpsc-queue.js';
+import { MARKER_DONE, MARKER_WORDS, invokeNode, queueMarker } from '../common/markers.js';
 
 /** Control cells. */
 const C = {
@@ -37,13 +39,10 @@ const C = {
 /** Per-slot cells: the pin, then a barrier marker (rcu_head + done event). */
 const P = {
   PIN: 0,         // 0 unpinned, else (epoch << 1) | ACTIVE
-  MARKER: 1,
-  MARKER_DONE: 1 + RCU_HEAD_WORDS,
-  SIZE: 2 + RCU_HEAD_WORDS,
+  MARKER: 1,      // a marker (common/markers.ts): rcu_head + done event
+  SIZE: 1 + MARKER_WORDS,
 } as const;
 const ACTIVE = 1;
-/** Flavor-internal callback id of barrier markers. */
-const MARKER_FN = -1;
 /** How long an idle collector or a blocked advance waits before looking again. */
 const IDLE_POLL_MS = 100;
 const ADVANCE_POLL_MS = 10;
@@ -57,7 +56,7 @@ function ebrLayout(cfg: FlavorConfig): RegionSpec[] {
       words: P.SIZE * cfg.maxThreads,
       init: () => {
         const a = new Array<number>(P.SIZE * cfg.maxThreads).fill(0);
-        for (let s = 0; s < cfg.maxThreads; s++) a[s * P.SIZE + P.MARKER_DONE] = eventInit(false);
+        for (let s = 0; s < cfg.maxThreads; s++) a[s * P.SIZE + P.MARKER + MARKER_DONE] = eventInit(false);
         return a;
       },
     },
@@ -163,11 +162,7 @@ export class Ebr implements RcuInstance {
 
   /** rcu_barrier: a marker behind every callback this thread queued before. */
   barrier(): void {
-    const marker = this.pins + this.cfg.slot * P.SIZE + P.MARKER;
-    const done = new Event(this.p, this.pins + this.cfg.slot * P.SIZE + P.MARKER_DONE);
-    done.reset();
-    this.callRcu(marker, MARKER_FN);
-    done.wait();
+    queueMarker(this.p, this.pins + this.cfg.slot * P.SIZE + P.MARKER, (node, fn) => this.callRcu(node, fn)).wait();
   }
 
   gpSeq(): number { return 2 * this.epoch(); }
@@ -198,11 +193,7 @@ export class Ebr implements RcuInstance {
     }
   }
 
-  private invoke(node: number): void {
-    const fn = this.p.load(node + HEAD_FUNC, 'relaxed');
-    if (fn === MARKER_FN) new Event(this.p, node + RCU_HEAD_WORDS).set();
-    else this.cfg.invoke(fn, node);
-  }
+  private invoke(node: number): void { invokeNode(this.p, node, (fn, n) => this.cfg.invoke(fn, n)); }
 }
 
 export const ebr: RcuFlavor = {
@@ -211,6 +202,8 @@ export const ebr: RcuFlavor = {
   description: 'epoch-based reclamation, crossbeam style: pinned readers, epoch advances when all have seen it, free at e+2',
   provenance: 'crossbeam-epoch (after K. Fraser, "Practical lock-freedom", 2004)',
   caps: { callRcu: true, drain: false, barrier: true, force: false, fifoCallbacks: true, qsbr: false },
+  counterSpecs: [],
+  points: [...READ_SIDE_POINTS, ...QUEUE_POINTS, 'wait_for_readers:before-wait'],
   layout: ebrLayout,
   attach: (p, heap, cfg) => new Ebr(p, heap, cfg),
 };
