@@ -52,6 +52,11 @@ export interface AttachConfig extends FlavorConfig {
    * flavor dispatches those itself and never passes them here.
    */
   invoke(fn: number, node: number): void;
+  /**
+   * The run's heap as a shared WebAssembly.Memory, when the run has one (a
+   * flavor compiled from C; see lib/wasm/). TypeScript flavors ignore it.
+   */
+  memory?: WebAssembly.Memory;
 }
 
 export interface BackgroundThread {

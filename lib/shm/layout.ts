@@ -29,11 +29,15 @@ export interface LayoutPlan {
  * Cell 0 is reserved so that 0 can mean "null" for cell addresses (queue and
  * list links), as NULL does in C.
  */
-const FIRST_CELL = 2;
+export const FIRST_CELL = 2;
 
-export function planLayout(specs: RegionSpec[]): LayoutPlan {
+/**
+ * `firstCell` reserves the cells below it (a C module's image lives at the
+ * bottom of the heap; see lib/wasm/heap.ts).
+ */
+export function planLayout(specs: RegionSpec[], firstCell = FIRST_CELL): LayoutPlan {
   const regions: Record<string, Region> = {};
-  let next = FIRST_CELL;
+  let next = Math.max(firstCell, FIRST_CELL);
   for (const s of specs) {
     if (regions[s.name]) throw new Error(`layout: region "${s.name}" declared twice`);
     if (!Number.isInteger(s.words) || s.words < 0) throw new Error(`layout: region "${s.name}" has bad size ${s.words}`);
@@ -48,7 +52,12 @@ export function planLayout(specs: RegionSpec[]): LayoutPlan {
 /** Allocates the buffer for a plan and writes every region's initial contents. */
 export function allocateHeap(specs: RegionSpec[], plan: LayoutPlan): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(plan.totalWords * 4);
-  const i32 = new Int32Array(sab);
+  writeInitialContents(new Int32Array(sab), specs, plan);
+  return sab;
+}
+
+/** Writes every region's initial contents into a heap laid out by `plan`. */
+export function writeInitialContents(i32: Int32Array, specs: RegionSpec[], plan: LayoutPlan): void {
   for (const s of specs) {
     if (!s.init) continue;
     const r = plan.regions[s.name];
@@ -56,7 +65,6 @@ export function allocateHeap(specs: RegionSpec[], plan: LayoutPlan): SharedArray
     if (values.length > r.words) throw new Error(`layout: init of "${s.name}" overflows its ${r.words} cells`);
     for (let i = 0; i < values.length; i++) i32[r.base + i] = values[i];
   }
-  return sab;
 }
 
 /** A flavor's view of its own regions. */

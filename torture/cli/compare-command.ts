@@ -6,8 +6,9 @@ import type { CompareRequest } from '../compare/result.js';
 import { runCompare } from '../compare/run.js';
 import { UsageError, parseCount, parseDuration, parseSeed } from '../run/parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
+import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
 
-interface CompareCliOptions {
+interface CompareCliOptions extends QemuCliOptions {
   variants: string; scenario: string; duration: string; trials: string; seed?: string; results: string; impl?: string;
 }
 
@@ -25,7 +26,7 @@ export function parseVariantList(text: string): string[] {
 }
 
 export function registerCompare(program: Command): void {
-  program.command('compare')
+  addQemuOption(program.command('compare'))
     .description('compare variants side by side: interleaved trials, medians with intervals, ratios to the first variant')
     .requiredOption('--variants <list>', 'comma-separated variants; the first is the baseline (a name may repeat, as a noise check)')
     .option('--scenario <name>', 'fault scenario', 'default')
@@ -41,7 +42,7 @@ export function registerCompare(program: Command): void {
         durationMs: parseDuration(o.duration, '--duration'),
         trials: parseCount(o.trials, '--trials', 1, 1000),
         seed: o.seed !== undefined ? parseSeed(o.seed) : freshSeed(),
-        impl: o.impl,
+        impl: implFromOptions(o),
       };
       const controller = new AbortController();
       installSignalHandlers(controller);

@@ -13,8 +13,9 @@ import { EXIT } from '../report/summary.js';
 import { addFaultOptions, faultRequestFromOptions, type FaultCliOptions } from './fault-options.js';
 import { exitWhenFlushed, installSignalHandlers, warnLoudly, wrapParser } from './util.js';
 import { addSimOptions, simRequestFromOptions, type SimCliOptions } from '../engines/sim/sim-options.js';
+import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
 
-export interface RunCliOptions extends FaultCliOptions, SimCliOptions {
+export interface RunCliOptions extends FaultCliOptions, SimCliOptions, QemuCliOptions {
   duration: string; variant: string; readers?: string; fakewriters?: string; seed?: string;
   stallTimeout?: string; statInterval?: string; results: string; json?: boolean; quiet?: boolean;
   counter?: 'wide' | 'narrow'; counterBits?: string; impl?: string; scenario: string; elements?: string;
@@ -29,7 +30,7 @@ export interface RunCliOptions extends FaultCliOptions, SimCliOptions {
 export async function runConfigFromOptions(o: RunCliOptions, variantGiven = true): Promise<RunConfig> {
   return resolveRunConfig({
     variant: variantGiven ? o.variant : undefined,
-    impl: o.impl,
+    impl: implFromOptions(o),
     scenario: o.scenario,
     durationMs: parseDuration(o.duration, '--duration'),
     seed: o.seed !== undefined ? parseSeed(o.seed) : undefined,
@@ -47,7 +48,7 @@ export async function runConfigFromOptions(o: RunCliOptions, variantGiven = true
 }
 
 export function addRunOptions(cmd: Command): Command {
-  return addSimOptions(addFaultOptions(cmd
+  return addSimOptions(addFaultOptions(addQemuOption(cmd
     .option('-d, --duration <time>', 'how long to torture (ms, s, m, h; e.g. 90s, 1h30m)', '1m')
     .option('-v, --variant <name>', 'RCU implementation to torture (see `rcutorture list`; with --impl, default: the module\'s first flavor)', DEFAULT_FLAVOR)
     .option('--scenario <name|file>', 'fault scenario: a shipped name (`rcutorture list scenarios`) or a JSON file', 'default')
@@ -63,7 +64,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--impl <module>', 'load extra flavors from a module (see docs/writing-a-flavor.md)')
     .option('--json', 'print the summary as JSON on stdout (human output goes to stderr)')
     .option('--junit <file>', 'also write the verdict as JUnit XML (one test case) for CI')
-    .option('-q, --quiet', 'print only the verdict line')));
+    .option('-q, --quiet', 'print only the verdict line'))));
 }
 
 export function registerRun(program: Command): void {

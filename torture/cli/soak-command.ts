@@ -14,8 +14,9 @@ import { caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, 
 import { UsageError, parseStallTimeout, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from '../run/parse.js';
 import { EXIT } from '../report/summary.js';
 import { exitWhenFlushed, installSignalHandlers, warnLoudly, wrapParser } from './util.js';
+import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
 
-interface SoakCliOptions {
+interface SoakCliOptions extends QemuCliOptions {
   variants: string; scenarios: string; durationEach: string; seeds: string; shard: string; seedBase: string;
   readers?: string; fakewriters?: string; stallTimeout?: string; statInterval?: string; impl?: string;
   results: string; junit?: string; json?: boolean; quiet?: boolean; list?: boolean;
@@ -37,7 +38,7 @@ async function planFromOptions(o: SoakCliOptions): Promise<SoakPlan> {
   }
   const shard = parseShard(o.shard);
   const common = {
-    impl: o.impl,
+    impl: implFromOptions(o),
     durationMs: matrix.durationEachMs,
     readers: o.readers !== undefined ? parseCount(o.readers, '--readers', 1, 64) : undefined,
     fakewriters: o.fakewriters !== undefined ? parseCount(o.fakewriters, '--fakewriters', 0, 32) : undefined,
@@ -57,7 +58,7 @@ async function planFromOptions(o: SoakCliOptions): Promise<SoakPlan> {
 }
 
 export function registerSoak(program: Command): void {
-  program.command('soak')
+  addQemuOption(program.command('soak'))
     .description('run a share (--shard i/n) of a variant x scenario x seed matrix, for CI soak tests')
     .option('--variants <list>', 'comma-separated variants', DEFAULT_FLAVOR)
     .option('--scenarios <list>', 'comma-separated scenarios', 'default')

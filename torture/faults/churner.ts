@@ -25,6 +25,7 @@ function freshInstance(ctx: RoleContext): RcuInstance {
     counterBits: task.config.counterBits,
     slot: task.slot,
     invoke: (fn, node) => ctx.callbacks.invoke(fn, node),
+    memory: task.memory,
   });
 }
 

@@ -25,6 +25,8 @@ export interface RoleTask {
   index: number;
   slot: number;
   sab: SharedArrayBuffer;
+  /** The heap as a WebAssembly.Memory (its buffer is `sab`) when the flavor is compiled C. */
+  memory?: WebAssembly.Memory;
   plan: LayoutPlan;
   sizes: HarnessSizes;
   threads: ThreadPlan;
@@ -104,6 +106,7 @@ export class RoleContext {
       counterBits: cfg.counterBits,
       slot: task.slot,
       invoke: (fn, node) => this.callbacks.invoke(fn, node),
+      memory: task.memory,
     });
   }
 

@@ -17,6 +17,9 @@ import { ThreadsPlatform } from '../../lib/platform/threads.js';
 import { allocateHeap, heapView, planLayout, prefixRegions, type LayoutPlan, type RegionSpec } from '../../lib/shm/layout.js';
 import { UsageError } from './parse.js';
 import { FLAVOR_PREFIX } from './heap-layout.js';
+import { isCImpl, loadCFlavors } from '../c/load.js';
+import { isTreeImpl, loadQemuTreeFlavors } from '../c/qemu-tree.js';
+import { cImageOf } from '../../lib/wasm/flavor.js';
 
 export class FlavorLookupError extends Error {}
 
@@ -180,6 +183,12 @@ export function checkInstance(flavor: RcuFlavor): void {
  * their instances). Cheap enough for every worker. Throws a UsageError.
  */
 export async function loadImplFlavors(path: string, label = path): Promise<RcuFlavor[]> {
+  // A folder is a QEMU source tree (QEMU mode: torture/c/qemu-tree.ts).
+  if (isTreeImpl(path)) return uniqueNames(loadQemuTreeFlavors(path, `--qemu ${label}`), label);
+  if (isCImpl(path)) {
+    if (!existsSync(resolve(path))) throw new UsageError(`--impl ${label}: no such file`);
+    return uniqueNames(loadCFlavors(path, `--impl ${label}`), label);
+  }
   const mod = await importImpl(path, label);
   const found = collect(mod);
   if (found.length === 0) {
@@ -193,6 +202,10 @@ export async function loadImplFlavors(path: string, label = path): Promise<RcuFl
       throw new UsageError(`--impl ${label}: ${(e as Error).message}`);
     }
   }
+  return uniqueNames(flavors, label);
+}
+
+function uniqueNames(flavors: RcuFlavor[], label: string): RcuFlavor[] {
   const names = flavors.map((f) => f.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new UsageError(`--impl ${label}: two flavors are named "${dup}"`);
@@ -212,6 +225,8 @@ export async function validateImpl(path: string, label = path): Promise<RcuFlavo
     if (FLAVORS.some((s) => s.name === f.name)) {
       throw new UsageError(`--impl ${label}: flavor "${f.name}" has the name of a shipped flavor; give it its own name`);
     }
+    // A C flavor's descriptor was checked as it loaded; its instances need the run's memory.
+    if (cImageOf(f)) continue;
     try {
       checkInstance(f);
     } catch (e) {

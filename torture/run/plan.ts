@@ -9,6 +9,7 @@ import { planLayout, prefixRegions, type LayoutPlan, type RegionSpec } from '../
 import type { FlavorConfig, RcuFlavor } from '../../lib/rcu/flavor.js';
 import { cbNodeCount, planThreads, type RunConfig, type ThreadPlan } from './config.js';
 import { resolveFlavor } from './flavors.js';
+import { reservedCells } from '../../lib/wasm/heap.js';
 import { FLAVOR_PREFIX, harnessRegions, type HarnessSizes } from './heap-layout.js';
 
 export interface RunPlan {
@@ -35,7 +36,7 @@ export async function planRun(cfg: RunConfig): Promise<RunPlan> {
   const sizes: HarnessSizes = { threads: threads.total, elements: cfg.elements, cbNodes: cbNodeCount(cfg) };
   const specs = [...harnessRegions(sizes), ...prefixRegions(FLAVOR_PREFIX, flavor.layout(flavorCfg))];
   return {
-    flavor, flavorCfg, threads, backgroundNames, sizes, specs, plan: planLayout(specs),
+    flavor, flavorCfg, threads, backgroundNames, sizes, specs, plan: planLayout(specs, reservedCells(flavor)),
     roleOf: (slot) => {
       const bg = threads.background.find((b) => b.slot === slot);
       return bg ? `background ${bg.name}` : (threads.roles.find((r) => r.slot === slot)?.role ?? 'unknown');

@@ -49,7 +49,7 @@ export const H = {
 export const MAX_PCT_POINTS = 16;
 
 /** Float64 header cells (indices into the Float64 view). */
-export const F = { VTIME: 0, NEXT_TIMER: 1, CONTROL_TIME: 2, STEP_MS: 3, SIZE: 4 } as const;
+export const F = { VTIME: 0, NEXT_TIMER: 1, CONTROL_TIME: 2, STEP_MS: 3, BUFFER_MAX_MS: 4, SIZE: 5 } as const;
 
 export const enum Mode { Record = 0, Replay = 1 }
 export const enum Strategy { Random = 0, Pct = 1 }
@@ -77,7 +77,8 @@ export const T = {
 export const BUF_CAP = 16;
 const T_SIZE = T.BUF + 2 * BUF_CAP;
 /** Per-thread Float64 cells. */
-export const TF = { DEADLINE: 0, SINCE: 1, SIZE: 2 } as const;
+/** BUF_AT: the virtual time each store-buffer slot was filled (BUF_CAP of them). */
+export const TF = { DEADLINE: 0, SINCE: 1, BUF_AT: 2, SIZE: 2 + BUF_CAP } as const;
 
 /** One trace entry: step, thread, op, cell, value. */
 export const TRACE_WORDS = 5;

@@ -30,6 +30,13 @@ export interface ScheduleParams {
   switchProbability: number;
   /** TSO: a buffered store commits with probability 1/commitOneIn per step. */
   commitOneIn: number;
+  /**
+   * TSO: a store commits at the latest this many virtual ms after it was
+   * buffered. Real store buffers drain in nanoseconds; the bound keeps a
+   * lingering store from posing as a grace-period stall (a stall detector
+   * counts virtual time) while still outlasting a grace period.
+   */
+  bufferMaxMs: number;
   /** PCT: steps at which the running thread drops to the lowest priority (d-1 of them). */
   pctChangePoints: number[];
   /** PCT: initial priority order, a permutation of thread ids (first = highest). */
@@ -86,6 +93,7 @@ export class Scheduler {
     f64[this.nextTimer] = Infinity;
     f64[v.hf(F.CONTROL_TIME)] = Infinity;
     f64[v.hf(F.STEP_MS)] = p.stepMs;
+    f64[v.hf(F.BUFFER_MAX_MS)] = p.bufferMaxMs;
     i32[H.CONTROL_STEP] = 0x7fffffff;
   }
 
@@ -124,7 +132,7 @@ export class Scheduler {
   decide(me: number, yieldHint: boolean): number {
     const i32 = this.i32;
     if (this.f64[this.nextTimer] <= this.f64[this.vt]) this.fireTimers();
-    if (i32[H.BUF_TOTAL] > 0) this.maybeCommit();
+    if (i32[H.BUF_TOTAL] > 0) { this.commitOverdue(); if (i32[H.BUF_TOTAL] > 0) this.maybeCommit(); }
     const replay = i32[H.MODE] === Mode.Replay;
     if (i32[H.RUN_LEN] >= i32[H.QUANTUM]) yieldHint = true;
     let next: number;
@@ -279,6 +287,7 @@ export class Scheduler {
     const slot = (i32[v.t(me, T.BUF_HEAD)] + len) % BUF_CAP;
     i32[v.t(me, T.BUF + 2 * slot)] = cell;
     i32[v.t(me, T.BUF + 2 * slot + 1)] = value;
+    this.f64[v.tf(me, TF.BUF_AT + slot)] = this.f64[this.vt];
     i32[v.t(me, T.BUF_LEN)] = len + 1;
     i32[H.BUF_TOTAL]++;
   }
@@ -311,6 +320,18 @@ export class Scheduler {
     i32[v.t(t, T.BUF_LEN)]--;
     i32[H.BUF_TOTAL]--;
     this.trace(t, Op.Commit, cell, value);
+  }
+
+  /**
+   * Commits every store older than the buffer bound. A function of the
+   * state (virtual time, buffers), so a replay repeats it without a log entry.
+   */
+  private commitOverdue(): void {
+    const { i32, f64, v } = this;
+    const limit = f64[this.vt] - f64[v.hf(F.BUFFER_MAX_MS)];
+    for (let t = 0; t < this.n; t++) {
+      while (i32[v.t(t, T.BUF_LEN)] > 0 && f64[v.tf(t, TF.BUF_AT + i32[v.t(t, T.BUF_HEAD)])] <= limit) this.commitOldest(t);
+    }
   }
 
   /** A commit of some thread's oldest buffered store, as a scheduling choice. */

@@ -19,6 +19,10 @@ const COMMIT_ONE_IN = [2, 16, 256, 4096];
 export const STEP_MS = 0.01;
 export const QUANTUM = 4000;
 export const SPIN_LIMIT = 64;
+/** The longest a store may linger in a TSO buffer: across a grace period or two, well inside any stall timeout. */
+export function bufferMaxMs(stallTimeoutMs: number): number {
+  return Math.max(STEP_MS, Math.min(20, stallTimeoutMs / 10));
+}
 
 export function scheduleSpec(cfg: RunConfig, index: number, threads: number): ScheduleSpec {
   const sim = cfg.sim!;
@@ -37,6 +41,7 @@ export function scheduleSpec(cfg: RunConfig, index: number, threads: number): Sc
     rngSeed: r.next32() | 0,
     switchProbability: SWITCH_PROBABILITIES[r.below(SWITCH_PROBABILITIES.length)],
     commitOneIn: COMMIT_ONE_IN[r.below(COMMIT_ONE_IN.length)],
+    bufferMaxMs: bufferMaxMs(cfg.stallTimeoutMs),
     pctChangePoints: Array.from({ length: depth - 1 }, () => 1 + r.below(sim.steps)),
     pctOrder: order,
     stepMs: STEP_MS,

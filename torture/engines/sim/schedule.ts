@@ -10,7 +10,8 @@
 import { F, H as CH, Reason, Status, T, TF, type ControlView } from '../../../lib/platform/sim/control.js';
 import { Scheduler, type ScheduleParams } from '../../../lib/platform/sim/scheduler.js';
 import { OP_NAMES, Op, pointId } from '../../../lib/platform/sim/ops.js';
-import { allocateHeap, heapView } from '../../../lib/shm/layout.js';
+import { heapView } from '../../../lib/shm/layout.js';
+import { allocateRunHeap } from '../../../lib/wasm/heap.js';
 import { FAILURE_CLASSES, type FailureClass } from '../../checks/classes.js';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
 import { initElementPool } from '../../checks/pipe.js';
@@ -78,7 +79,7 @@ export interface ScheduleOutcome {
 
 export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: AbortSignal): Promise<ScheduleOutcome> {
   const { cfg, threads, plan, sizes, control: v } = env;
-  const sab = allocateHeap(env.specs, plan);
+  const { sab, memory } = allocateRunHeap(env.flavor, env.specs, plan);
   const shared = new SharedRun(sab, plan, sizes);
   initElementPool(shared.i32, shared.cell(H.FREE_HEAD), shared.cell(H.FREE_COUNT),
     Array.from({ length: cfg.elements }, (_, i) => shared.element(i)));
@@ -86,7 +87,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   sched.reset(spec.params);
   if (spec.log) v.loadLog(spec.log);
 
-  const base = { sab, plan, sizes, threads, epochMs: 0, config: { ...cfg, seed: spec.seed }, control: v.sab, controlSizes: env.controlSizes };
+  const base = { sab, memory, plan, sizes, threads, epochMs: 0, config: { ...cfg, seed: spec.seed }, control: v.sab, controlSizes: env.controlSizes };
   const running = threads.roles.map((r) => env.pool.run({ ...base, ...r } as SimRoleTask).catch((e: unknown): SimRoleResult => ({
     role: r.role, slot: r.slot, examples: [], pointHits: {}, latency: {}, aborted: false,
     crash: e instanceof Error ? (e.stack ?? e.message) : String(e),
@@ -96,7 +97,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   const budget = cfg.sim!.steps;
   // The main thread's view of the flavor: read-only, for the monitors and the counters.
   const rcu = env.flavor.attach(new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs: 0 }),
-    heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {} });
+    heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {}, memory });
   const monitors = new RunMonitors(shared, cfg, threads, env.roleOf, rcu, { memoryCap: false });
   const stalls: StallReport[] = [];
   const findings: Finding[] = [];

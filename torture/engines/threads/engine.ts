@@ -11,7 +11,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
-import { allocateHeap, heapView } from '../../../lib/shm/layout.js';
+import { heapView } from '../../../lib/shm/layout.js';
+import { allocateRunHeap } from '../../../lib/wasm/heap.js';
 import type { RunConfig } from '../../run/config.js';
 import type { RoleResult, RoleTask } from '../../run/context.js';
 import { compiledWorker, planRun } from '../../run/plan.js';
@@ -56,13 +57,13 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
 
   // ---- shared memory ----------------------------------------------------------
-  const sab = allocateHeap(specs, plan);
+  const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan);
   const shared = new SharedRun(sab, plan, sizes);
   initElementPool(shared.i32, shared.cell(H.FREE_HEAD), shared.cell(H.FREE_COUNT),
     Array.from({ length: cfg.elements }, (_, i) => shared.element(i)));
   const epochMs = performance.timeOrigin + performance.now();
   const mainPlatform = new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs });
-  const rcu = flavor.attach(mainPlatform, heapView(plan, FLAVOR_PREFIX), { ...flavorCfg, slot: -1, invoke: () => {} });
+  const rcu = flavor.attach(mainPlatform, heapView(plan, FLAVOR_PREFIX), { ...flavorCfg, slot: -1, invoke: () => {}, memory: wasmMemory });
   const elapsed = () => mainPlatform.now();
 
   // ---- header -------------------------------------------------------------------
@@ -74,7 +75,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     filename: compiledWorker('engines/threads/worker.js'), minThreads: threads.total, maxThreads: threads.total,
     idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
   });
-  const base = { sab, plan, sizes, threads, epochMs, config: cfg };
+  const base = { sab, memory: wasmMemory, plan, sizes, threads, epochMs, config: cfg };
   const tasks: RoleTask[] = threads.roles.map((r) => ({ ...base, ...r }));
   const results: RoleResult[] = [];
   const settled = new Set<number>();

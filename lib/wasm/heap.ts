@@ -1,0 +1,40 @@
+/**
+ * The run's heap for a C flavor: a shared WebAssembly.Memory instead of a
+ * bare SharedArrayBuffer (its .buffer is one, so every Int32Array view of
+ * the harness works unchanged). The module's image occupies the bytes below
+ * __heap_base: the harness's regions start above it (reservedCells), and the
+ * image is initialised once per run, here, before any thread attaches.
+ */
+import { allocateHeap, FIRST_CELL, writeInitialContents, type LayoutPlan, type RegionSpec } from '../shm/layout.js';
+import type { RcuFlavor } from '../rcu/flavor.js';
+import { cImageOf } from './flavor.js';
+import { PAGE_BYTES } from './image.js';
+import { inertImports } from './imports.js';
+
+export interface RunHeap {
+  sab: SharedArrayBuffer;
+  /** Present for a C flavor: what workers instantiate the module on. */
+  memory?: WebAssembly.Memory;
+}
+
+/** The first cell the harness may lay regions at for this flavor. */
+export function reservedCells(flavor: RcuFlavor): number {
+  const img = cImageOf(flavor);
+  return img ? Math.ceil(img.heapBase / 16) * 4 : FIRST_CELL;
+}
+
+export function allocateRunHeap(flavor: RcuFlavor, specs: RegionSpec[], plan: LayoutPlan): RunHeap {
+  const img = cImageOf(flavor);
+  if (!img) return { sab: allocateHeap(specs, plan) };
+  const pages = Math.max(img.minPages, Math.ceil((plan.totalWords * 4) / PAGE_BYTES));
+  if (pages > img.maxPages) {
+    throw new Error(`C flavor "${flavor.name}": the run needs ${pages} pages of memory, the module allows ${img.maxPages} (--max-memory)`);
+  }
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  // Instantiating runs the module's start function, which copies the data
+  // segments and zeroes bss once per memory (later instances skip it).
+  new WebAssembly.Instance(img.module, { env: { memory, ...inertImports(img.module, `C flavor "${flavor.name}"`) } });
+  const sab = memory.buffer as unknown as SharedArrayBuffer;
+  writeInitialContents(new Int32Array(sab), specs, plan);
+  return { sab, memory };
+}
