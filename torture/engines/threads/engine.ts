@@ -170,8 +170,9 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     opts.onTick?.(tickSnap, cfg.durationMs);
     if (now >= nextStat) {
       const snap = takeSnapshot(shared, rcu, now);
-      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
+      // summary.json first: whatever the log shows, a kill -9 right after it finds in the summary too.
       checkpoint(snap);
+      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
       prev = snap;
       nextStat += cfg.statIntervalMs;
     }
