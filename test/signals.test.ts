@@ -102,7 +102,7 @@ describe.concurrent('signals', () => {
     const live = start(runArgs('--stat-interval', '1s'));
     const folder = await live.folder;
     // The first block whose readers have read (on a loaded machine the first may come before they start).
-    while (!/Reader Pipe: [1-9]/.test(live.output())) await sleep(100);
+    while (!/Reader Pipe: +[1-9]/.test(live.output())) await sleep(100);
     const r = await signalAndWait(live, 'SIGKILL');
     expect(r.signal).toBe('SIGKILL');
     expect(existsSync(folder)).toBe(true);

@@ -6,6 +6,7 @@ import type { CounterSpec, RcuInstance } from '../../lib/rcu/flavor.js';
 import { FAILURE_CLASSES, type FailureClass } from '../checks/classes.js';
 import { PIPE_LEN, ST, type SharedRun } from '../run/heap-layout.js';
 import { faultCounts, formatFaultCounts } from '../faults/coverage.js';
+import { linuxStatsLines, type WriterState } from './linux-lines.js';
 
 export interface Counters {
   reads: number;
@@ -116,14 +117,33 @@ function flavorCounterLine(c: Counters, specs: readonly CounterSpec[] | undefine
   return [...declared.map((s) => `${s.label} ${si(c[s.key])}`), ...rest.map((k) => `${k} ${si(c[k])}`)];
 }
 
-/** The statistics block printed every --stat-interval. */
+export interface StatsOptions {
+  /** The writer's element and the free list, for the Linux-shaped `ver:` line (none: nothing published). */
+  writer?: WriterState;
+  /**
+   * Every failure counted so far when that is more than the snapshot's
+   * (stalls, crashes, monitor findings, end checks): the errors line must
+   * never say none right before a FAILURE verdict.
+   */
+  failures?: Record<string, number>;
+}
+
+const NO_WRITER: WriterState = { current: 0, freeListEmpty: false };
+
+/**
+ * The statistics block printed every --stat-interval: our lines, then the
+ * `ver:` line and Reader Pipe / Reader Batch / Free-Block Circulation in
+ * Linux's shape (report/linux-lines.ts), so Linux's scripts can read them.
+ */
 export function formatStats(
   label: string, now: Snapshot, prev: Snapshot | null, totalMs: number, counterSpecs?: readonly CounterSpec[],
+  opts: StatsOptions = {},
 ): string[] {
+  const failures = opts.failures ?? now.failures;
   const c = now.counters;
   const dt = Math.max(1, now.atMs - (prev?.atMs ?? 0)) / 1000;
   const rate = (k: keyof Counters) => si((c[k] - (prev?.counters[k] ?? 0)) / dt);
-  const errs = Object.entries(now.failures).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`);
+  const errs = Object.entries(failures).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`);
   const flavorLine = flavorCounterLine(c, counterSpecs);
   return [
     `${label} ${secs(now.atMs)}/${secs(totalMs)}`,
@@ -132,9 +152,7 @@ export function formatStats(
     ...(flavorLine.length ? [`  ${flavorLine.join('  ')}`] : []),
     ...(now.faults && formatFaultCounts(now.faults) ? [formatFaultCounts(now.faults)!] : []),
     `  errors: ${errs.length ? errs.join(' ') : 'none'}`,
-    `Reader Pipe: ${now.readerPipe.join(' ')}`,
-    `Reader Batch: ${now.readerBatch.join(' ')}`,
-    `Free-Block Circulation: ${now.freeBlockCirculation.join(' ')}`,
+    ...linuxStatsLines(now, prev, opts.writer ?? NO_WRITER, failures),
   ];
 }
 

@@ -11,10 +11,10 @@
  *   headerLines    the header, identical in form on both engines
  *   RunMonitors    the checks the main thread runs every tick
  *   Tally          failures and examples from every source, then the end checks
+ *   stallLines / endLine / writerState   our lines and Linux's beside them
  */
 import type { RcuFlavor, RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RunConfig, ThreadPlan } from './config.js';
-import type { SharedRun } from './heap-layout.js';
 import { VERSION } from './version.js';
 import { describeFaults } from '../faults/describe.js';
 import type { FailureClass } from '../checks/classes.js';
@@ -24,6 +24,8 @@ import { GpSeqMonitor } from '../checks/gp-seq.js';
 import { checkEnd, type Example } from '../checks/end-of-run.js';
 import { zeroFailures } from '../report/summary.js';
 import type { Snapshot } from '../report/statistics.js';
+import { linuxEndLine, linuxStallLine, linuxStartLine, type ParamsLine, type WriterState } from '../report/linux-lines.js';
+import { H, type SharedRun } from './heap-layout.js';
 
 export type { Example };
 
@@ -49,7 +51,35 @@ export function headerLines(
     ...engine.extra,
     ...describeFaults(cfg),
     ...(resultsDir ? [`  results: ${resultsDir}`] : []),
+    linuxStartLine(linuxParams(cfg, flavor)),
   ];
+}
+
+function linuxParams(cfg: RunConfig, flavor: RcuFlavor): ParamsLine {
+  return { ...cfg, variant: flavor.name };
+}
+
+/** Our stall report, then the RCU CPU stall warning Linux's scripts count. */
+export function stallLines(flavor: RcuFlavor, s: StallReport): string[] {
+  const linux = linuxStallLine(flavor.name, s);
+  return [...formatStall(s), ...(linux ? [linux] : [])];
+}
+
+/** `--- End of test: SUCCESS/FAILURE`, printed right before our verdict line on both engines. */
+export function endLine(cfg: RunConfig, flavor: RcuFlavor, verdict: string, signal?: string): string {
+  return linuxEndLine(verdict, linuxParams(cfg, flavor), signal);
+}
+
+/**
+ * What Linux's `ver:` line shows of the writer: the published element only
+ * while the writer runs (0 before its first version and after it stopped,
+ * which parse-console.sh's check that versions advance skips).
+ */
+export function writerState(shared: SharedRun, writerRunning: boolean): WriterState {
+  return {
+    current: writerRunning ? Atomics.load(shared.i32, shared.cell(H.CURRENT)) : 0,
+    freeListEmpty: Atomics.load(shared.i32, shared.cell(H.FREE_COUNT)) === 0,
+  };
 }
 
 /** A failure a monitor reports that is not a stall (the stall report carries its own text). */

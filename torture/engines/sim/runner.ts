@@ -14,11 +14,11 @@ import { SIM_ENGINE_VERSION } from '../../../lib/platform/sim/scheduler.js';
 import type { RunConfig } from '../../run/config.js';
 import { VERSION } from '../../run/version.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
-import { headerLines } from '../../run/lifecycle.js';
+import { endLine, headerLines, stallLines } from '../../run/lifecycle.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
-import { formatStall, type StallReport } from '../../checks/watchdog.js';
+import type { StallReport } from '../../checks/watchdog.js';
 import { closeSimEnv, createSimEnv, type SimEnv } from './sim-env.js';
 import { runSchedule, type ScheduleOutcome, type ScheduleSpec } from './schedule.js';
 import { replaySpec, scheduleSpec } from './schedule-params.js';
@@ -129,9 +129,13 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       resultsDir: folder?.dir, sim: simSummary,
     };
     if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
-    for (const l of formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${schedules} schedules)`, snap, null, snap.atMs, env.flavor.counterSpecs)) say(l, 'stats');
+    // The writer has finished every schedule by now: no element is published (rtc 0, as Linux after its writer stops).
+    const endStats = formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${schedules} schedules)`, snap, null, snap.atMs,
+      env.flavor.counterSpecs, { failures });
+    for (const l of endStats) say(l, 'stats');
     say(`  sim: ${schedules} schedules, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
     for (const e of summary.examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
+    say(endLine(cfg, env.flavor, verdict, interruptedBy), 'verdict');
     say(verdictLine(summary), 'verdict');
     folder?.writeSummary(summary);
     return summary;
@@ -156,7 +160,7 @@ async function reportFailure(
   const { spec, outcome } = failing;
   const cls = outcome.failure!;
   stalls.push(...outcome.stalls);
-  for (const s of outcome.stalls) for (const l of formatStall(s)) say(l, 'stall');
+  for (const s of outcome.stalls) for (const l of stallLines(env.flavor, s)) say(l, 'stall');
   say(`!!! schedule ${spec.index} failed: ${cls} at step ${outcome.failStep} (${outcome.log.length} decisions, found after ${(failing.detectMs / 1000).toFixed(1)}s)`, 'stall');
   const report: SimFailureReport = {
     schedule: spec.index, cls, step: outcome.failStep, detectMs: Math.round(failing.detectMs), decisions: outcome.log.length,

@@ -20,7 +20,7 @@ import { initElementPool } from '../../checks/pipe.js';
 import { FLAVOR_PREFIX, H, Phase, SharedRun, S } from '../../run/heap-layout.js';
 import { formatStats, takeSnapshot, type Snapshot } from '../../report/statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
-import { formatStall, type StallReport } from '../../checks/watchdog.js';
+import type { StallReport } from '../../checks/watchdog.js';
 import type { FailureClass } from '../../checks/classes.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
 import { LatencyMerger } from '../../report/latency.js';
@@ -29,7 +29,7 @@ import { MemoryTracker } from '../../report/memory.js';
 import { TimelineRecorder } from '../../report/timeline.js';
 import { VERSION } from '../../run/version.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
-import { RunMonitors, Tally, headerLines, type Finding } from '../../run/lifecycle.js';
+import { RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
 const TICK_MS = 100;
 /** summary.json is rewritten at least this often (and at every statistics interval). */
@@ -123,7 +123,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     tool: 'rcutorture', version: VERSION, verdict, final: false, variant: flavor.name, scenario: cfg.scenario,
     engine: cfg.engine, seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(snap.atMs), config: cfg,
     threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: probeNames },
-    failures: failuresSoFar(snap, stalls, crashes.length), ...fromSnapshot(snap), stalls,
+    failures: failuresSoFar(snap, stalls, crashes.length, findings), ...fromSnapshot(snap), stalls,
     examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED',
     exitCode: verdict === 'RUNNING' ? null : exitCodeFor(verdict), resultsDir: folder?.dir, memory: memory.usage(),
   });
@@ -150,7 +150,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     const seen = monitors.tick(now);
     for (const s of seen.stalls) {
       stalls.push(s);
-      for (const l of formatStall(s)) say(l, 'stall');
+      for (const l of stallLines(flavor, s)) say(l, 'stall');
     }
     for (const f of seen.findings) {
       findings.push(f);
@@ -172,7 +172,9 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
       const snap = takeSnapshot(shared, rcu, now);
       // summary.json first: whatever the log shows, a kill -9 right after it finds in the summary too.
       checkpoint(snap);
-      for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
+      const stats = formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs, flavor.counterSpecs,
+        { writer: writerState(shared, phase === 'run'), failures: failuresSoFar(snap, stalls, crashes.length, findings) });
+      for (const l of stats) say(l, 'stats');
       prev = snap;
       nextStat += cfg.statIntervalMs;
     }
@@ -268,8 +270,11 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     exitCode: exitCodeFor(verdict, interruptedBy),
   };
   if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
-  for (const l of formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs)) say(l, 'stats');
+  const endStats = formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs,
+    { writer: writerState(shared, false), failures });
+  for (const l of endStats) say(l, 'stats');
   for (const e of examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
+  say(endLine(cfg, flavor, verdict, interruptedBy), 'verdict');
   say(verdictLine(summary), 'verdict');
   folder?.writeSummary(summary);
   folder?.close();
@@ -277,9 +282,10 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
 }
 
 /** The failure counts of a summary written before the end: the roles' counters, stalls reported and crashes seen so far. */
-function failuresSoFar(snap: Snapshot, stalls: StallReport[], crashes: number): Record<FailureClass, number> {
+function failuresSoFar(snap: Snapshot, stalls: StallReport[], crashes: number, findings: Finding[]): Record<FailureClass, number> {
   const f = { ...zeroFailures(), ...snap.failures };
   for (const s of stalls) f[s.kind]++;
+  for (const x of findings) f[x.cls]++;
   f['worker-crash'] += crashes;
   return f;
 }
