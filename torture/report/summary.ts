@@ -6,6 +6,8 @@ import type { StallReport } from '../checks/watchdog.js';
 import type { LatencyStats } from './latency.js';
 import type { MemoryUsage } from './memory.js';
 import type { TimelineSummary } from './timeline.js';
+import type { GitInfo } from '../run/repro.js';
+import type { Machine } from '../compare/machine.js';
 
 /** RUNNING: written while the run goes on; what a kill -9 leaves (the counts so far, no verdict yet). */
 export type Verdict = 'SUCCESS' | 'FAILURE' | 'INTERRUPTED' | 'ERROR' | 'RUNNING';
@@ -23,6 +25,13 @@ export interface Summary {
   startedAt: string;
   durationMs: number;
   config: RunConfig;
+  /** How to reproduce it (run/repro.ts); absent in summaries of older versions. */
+  command?: string[];
+  cwd?: string;
+  git?: GitInfo | null;
+  node?: string;
+  machine?: Machine;
+  implHash?: string;
   threads: { readers: number; writers: number; fakewriters: number; background: string[] };
   failures: Record<FailureClass, number>;
   counters: Counters;

@@ -14,6 +14,7 @@ import { SIM_ENGINE_VERSION } from '../../../lib/platform/sim/scheduler.js';
 import type { RunConfig } from '../../run/config.js';
 import { VERSION } from '../../run/version.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
+import { reproInfo } from '../../run/repro.js';
 import { endLine, headerLines, stallLines } from '../../run/lifecycle.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
@@ -62,6 +63,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
   const sim = cfg.sim!;
   const out = opts.out ?? (() => {});
   const startedAt = new Date();
+  const repro = await reproInfo(cfg);
   const env = await createSimEnv(cfg);
   const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
@@ -119,7 +121,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       schedules, steps, stepsPerSecond: Math.round(steps / Math.max(0.001, elapsed / 1000)), failure,
     };
     const summary: Summary & { sim: SimSummary } = {
-      tool: 'rcutorture', version: VERSION, verdict, final: true, variant: env.flavor.name, scenario: cfg.scenario,
+      tool: 'rcutorture', version: VERSION, ...repro, verdict, final: true, variant: env.flavor.name, scenario: cfg.scenario,
       engine: 'sim', seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(elapsed), config: cfg,
       threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: env.backgroundNames },
       failures, ...fromSnapshot(snap), stalls, examples: failing?.outcome.examples ?? [], pointHits,

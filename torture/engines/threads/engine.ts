@@ -28,6 +28,7 @@ import { HeartbeatMonitor } from '../../checks/heartbeat.js';
 import { MemoryTracker } from '../../report/memory.js';
 import { TimelineRecorder } from '../../report/timeline.js';
 import { VERSION } from '../../run/version.js';
+import { reproInfo } from '../../run/repro.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
 import { RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
@@ -53,6 +54,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const out = opts.out ?? (() => {});
   const { flavor, flavorCfg, threads, backgroundNames: probeNames, sizes, specs, plan, roleOf } = await planRun(cfg);
   const startedAt = new Date();
+  const repro = await reproInfo(cfg);
   const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
 
@@ -120,7 +122,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const timeline = new TimelineRecorder(cfg.durationMs);
 
   const partialSummary = (verdict: Verdict, snap: Snapshot): Summary => ({
-    tool: 'rcutorture', version: VERSION, verdict, final: false, variant: flavor.name, scenario: cfg.scenario,
+    tool: 'rcutorture', version: VERSION, ...repro, verdict, final: false, variant: flavor.name, scenario: cfg.scenario,
     engine: cfg.engine, seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(snap.atMs), config: cfg,
     threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: probeNames },
     failures: failuresSoFar(snap, stalls, crashes.length, findings), ...fromSnapshot(snap), stalls,
