@@ -9,6 +9,7 @@ import { registerMerge } from './merge-command.js';
 import { registerCompare } from './compare-command.js';
 import { registerReport } from './report-command.js';
 import { registerReplay } from './replay-command.js';
+import { registerAgain } from './again-command.js';
 import { pathErrorFrom } from '../io/safe-fs.js';
 import { unknownName } from '../run/parse.js';
 import { EXIT } from '../report/summary.js';
@@ -28,6 +29,7 @@ registerMerge(program);
 registerCompare(program);
 registerReport(program);
 registerReplay(program);
+registerAgain(program);
 
 /**
  * `run` is the default command and takes no arguments, so commander would
