@@ -98,6 +98,8 @@ describe('Linux-shaped lines in real runs', () => {
       expect(ls.some((l) => hist('Free-Block Circulation').test(l))).toBe(true);
       expect(ls.some((l) => l.includes('!!!'))).toBe(false);
       expect(ls.some((l) => END('SUCCESS').test(l))).toBe(true);
+      // Counts read as English: one fakewriter is not "1 fakewriters".
+      expect(ls.some((l) => l.includes('threads: 2 readers, 1 writer, 1 fakewriter,'))).toBe(true);
     }, 120_000);
   }
 

@@ -16,6 +16,7 @@
 import type { RcuFlavor, RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RunConfig, ThreadPlan } from './config.js';
 import { VERSION } from './version.js';
+import { plural } from '../report/plural.js';
 import { describeFaults } from '../faults/describe.js';
 import type { FailureClass } from '../checks/classes.js';
 import { Watchdog, formatStall, type StallReport } from '../checks/watchdog.js';
@@ -46,7 +47,7 @@ export function headerLines(
 ): string[] {
   return [
     `rcutorture ${VERSION}: variant ${flavor.name} (${flavor.kind}), scenario ${cfg.scenario}, engine ${engine.label}, seed ${cfg.seed}`,
-    `  threads: ${cfg.readers} readers, 1 writer, ${cfg.fakewriters} fakewriters, ${threads.background.length} background (${backgroundNames.join(', ') || 'none'}); ` +
+    `  threads: ${plural(cfg.readers, 'reader')}, 1 writer, ${plural(cfg.fakewriters, 'fakewriter')}, ${threads.background.length} background (${backgroundNames.join(', ') || 'none'}); ` +
       `${engine.length}, stall timeout ${engine.stallTimeout}, counter ${cfg.counterMode}/${cfg.counterBits} bits`,
     ...engine.extra,
     ...describeFaults(cfg),

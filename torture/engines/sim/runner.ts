@@ -15,6 +15,7 @@ import type { RunConfig } from '../../run/config.js';
 import { VERSION } from '../../run/version.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
 import { reproInfo } from '../../run/repro.js';
+import { plural } from '../../report/plural.js';
 import { endLine, headerLines, stallLines } from '../../run/lifecycle.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
@@ -132,10 +133,10 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
     };
     if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
     // The writer has finished every schedule by now: no element is published (rtc 0, as Linux after its writer stops).
-    const endStats = formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${schedules} schedules)`, snap, null, snap.atMs,
+    const endStats = formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${plural(schedules, 'schedule')})`, snap, null, snap.atMs,
       env.flavor.counterSpecs, { failures });
     for (const l of endStats) say(l, 'stats');
-    say(`  sim: ${schedules} schedules, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
+    say(`  sim: ${plural(schedules, 'schedule')}, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
     for (const e of summary.examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
     say(endLine(cfg, env.flavor, verdict, interruptedBy), 'verdict');
     say(verdictLine(summary), 'verdict');
