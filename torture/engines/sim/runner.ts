@@ -16,6 +16,7 @@ import { VERSION } from '../../run/version.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
 import { reproInfo } from '../../run/repro.js';
 import { plural } from '../../report/plural.js';
+import { failureExamples } from '../../report/examples.js';
 import { endLine, headerLines, stallLines } from '../../run/lifecycle.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
@@ -137,7 +138,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       env.flavor.counterSpecs, { failures });
     for (const l of endStats) say(l, 'stats');
     say(`  sim: ${plural(schedules, 'schedule')}, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
-    for (const e of summary.examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
+    for (const l of failureExamples(summary.examples, failures)) say(l, 'detail');
     say(endLine(cfg, env.flavor, verdict, interruptedBy), 'verdict');
     say(verdictLine(summary), 'verdict');
     folder?.writeSummary(summary);

@@ -29,6 +29,7 @@ import { MemoryTracker } from '../../report/memory.js';
 import { TimelineRecorder } from '../../report/timeline.js';
 import { VERSION } from '../../run/version.js';
 import { reproInfo } from '../../run/repro.js';
+import { failureExamples } from '../../report/examples.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
 import { RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
@@ -275,7 +276,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const endStats = formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs,
     { writer: writerState(shared, false), failures });
   for (const l of endStats) say(l, 'stats');
-  for (const e of examples.slice(0, 10)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`, 'detail');
+  for (const l of failureExamples(examples, failures)) say(l, 'detail');
   say(endLine(cfg, flavor, verdict, interruptedBy), 'verdict');
   say(verdictLine(summary), 'verdict');
   folder?.writeSummary(summary);

@@ -1,0 +1,18 @@
+/** The end of a run shows a few failure examples and says how many failures there were. */
+import { describe, expect, it } from 'vitest';
+import { SHOWN_EXAMPLES, failureExamples } from '../torture/report/examples.js';
+
+const ex = (n: number) => Array.from({ length: n }, (_, i) => ({ cls: 'leak' as const, thread: i, message: `m${i}\nmore` }));
+
+describe('failureExamples', () => {
+  it('shows the first lines of at most SHOWN_EXAMPLES and says "N of M failures shown"', () => {
+    const lines = failureExamples(ex(35), { leak: 5114 });
+    expect(lines).toHaveLength(SHOWN_EXAMPLES + 1);
+    expect(lines[0]).toBe('  leak: m0');
+    expect(lines.at(-1)).toBe(`  (${SHOWN_EXAMPLES} of 5114 failures shown; summary.json keeps 35 examples)`);
+  });
+
+  it('says nothing more when every failure is shown', () => {
+    expect(failureExamples(ex(2), { leak: 2 })).toEqual(['  leak: m0', '  leak: m1']);
+  });
+});
