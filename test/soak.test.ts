@@ -75,3 +75,18 @@ describe('rcutorture soak and merge', () => {
     expect(soakJson(half.stdout).missing).toEqual([1, 3]);
   });
 });
+
+describe('the soak verdict line', () => {
+  it('names the first five failed cases and counts the rest, so it stays one readable line', async () => {
+    const { soakVerdictLine } = await import('../torture/campaign/soak.js');
+    const cases = Array.from({ length: 8 }, (_, k) => ({
+      k, variant: `v${k}`, scenario: 'default', seedIndex: 0, seed: 7, verdict: 'FAILURE', failures: { 'gp-stall': 1 },
+    }));
+    const s = { shards: [{ index: 1, count: 1 }], cases, planned: cases.map((c) => c.k), missing: [], verdict: 'FAILURE' } as unknown as SoakSummary;
+    const line = soakVerdictLine(s);
+    for (const k of [0, 1, 2, 3, 4]) expect(line).toContain(`v${k} default seed=7: gp-stall=1`);
+    expect(line).not.toContain('v5 default');
+    expect(line).toContain('and 3 more failed cases (soak.json)');
+    expect(line.startsWith('rcutorture: soak 8/8 cases FAILURE: ')).toBe(true);
+  });
+});

@@ -138,11 +138,17 @@ function finish(s: Omit<SoakSummary, 'verdict' | 'totals' | 'missing' | 'exitCod
 }
 
 /** The last line of a soak or a merge, in the style of a run's verdict line. */
+/** Failed cases named on the verdict line. */
+const SHOWN_FAILED_CASES = 5;
+
 export function soakVerdictLine(s: SoakSummary): string {
   const shard = s.shards.length === 1 && s.shards[0].count > 1 ? ` (shard ${s.shards[0].index}/${s.shards[0].count})` : '';
   const head = `rcutorture: soak ${s.cases.length}/${s.planned.length} cases${shard} ${s.verdict}`;
   const failed = s.cases.filter((c) => c.verdict === 'FAILURE').map((c) => `${c.variant} ${c.scenario} seed=${c.seed}: ${failureList(c.failures)}`);
-  const parts = [...failed];
+  // The first few by name, then a count: the case lines above and soak.json have them all.
+  const parts = failed.length > SHOWN_FAILED_CASES
+    ? [...failed.slice(0, SHOWN_FAILED_CASES), `and ${failed.length - SHOWN_FAILED_CASES} more failed cases (soak.json)`]
+    : failed;
   if (s.missing.length > 0) parts.push(`missing cases ${s.missing.join(',')}`);
   return parts.length ? `${head}: ${parts.join('; ')}` : head;
 }
