@@ -16,7 +16,9 @@
  *
  * Host facts: wasm32 is ILP32 (int, long and pointers are 32 bits); there is
  * no libc (memset/memcpy come from include/rcutorture-rt.c, compiled into
- * every module), no malloc, no fork, no signals.
+ * every module), no malloc, no fork, no signals. No __attribute__((constructor)):
+ * wasm-ld (no entry point) runs constructors before EVERY exported call, in
+ * every thread; put one-time set-up in static initializers.
  *
  * A C file declares one or more `struct rt_flavor` and lists them once with
  * RT_FLAVORS(&a, &b). See docs/writing-a-flavor.md ("Writing a flavor in C").
@@ -76,6 +78,13 @@ RT_IMPORT(rt_should_stop) int rt_should_stop(void);
 RT_IMPORT(rt_invoke) void rt_invoke(int fn, void *head);
 /* An assertion failed in C code: the run reports a worker-crash with msg. Does not return. */
 RT_IMPORT(rt_abort) __attribute__((noreturn)) void rt_abort(const char *msg);
+
+/*
+ * Ends the calling background thread as if its run() had returned: for a
+ * service loop that never returns (QEMU's call_rcu_thread is for (;;)).
+ * Call it with no lock held. Does not return.
+ */
+RT_IMPORT(rt_thread_exit) __attribute__((noreturn)) void rt_thread_exit(void);
 
 #define RT_ASSERT(cond) \
   do { if (!(cond)) rt_abort(__FILE__ ": assertion failed: " #cond); } while (0)

@@ -11,11 +11,6 @@
 #include "qemu/thread.h"
 #include "qemu/main-loop.h"
 
-/* RT_IMPORT'ed here until include/rcutorture.h has it (NEEDS-FROM-RUNTIME.md). */
-#ifndef RT_HAVE_THREAD_EXIT
-RT_IMPORT(rt_thread_exit) __attribute__((noreturn)) void rt_thread_exit(void);
-#endif
-
 /* How long a background thread blocks before it looks at its stop flag again. */
 #define QC_STOP_POLL_MS 100
 

@@ -19,7 +19,7 @@ import { compiledWorker, planRun } from '../../run/plan.js';
 import { initElementPool } from '../../checks/pipe.js';
 import { FLAVOR_PREFIX, H, Phase, SharedRun, S } from '../../run/heap-layout.js';
 import { formatStats, takeSnapshot, type Snapshot } from '../../report/statistics.js';
-import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
+import { exitCodeFor, verdictLine, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
 import type { StallReport } from '../../checks/watchdog.js';
 import type { FailureClass } from '../../checks/classes.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
@@ -284,11 +284,11 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   return summary;
 }
 
-/** The failure counts of a summary written before the end: the roles' counters, stalls reported and crashes seen so far. */
+/** The failure counts of a summary written before the end: the end's Tally over what was seen so far. */
 function failuresSoFar(snap: Snapshot, stalls: StallReport[], crashes: number, findings: Finding[]): Record<FailureClass, number> {
-  const f = { ...zeroFailures(), ...snap.failures };
-  for (const s of stalls) f[s.kind]++;
-  for (const x of findings) f[x.cls]++;
-  f['worker-crash'] += crashes;
-  return f;
+  const t = new Tally(snap);
+  t.stalls(stalls, false);
+  t.findings(findings);
+  t.add('worker-crash', crashes);
+  return t.failures;
 }
