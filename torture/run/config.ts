@@ -77,7 +77,7 @@ export interface FloodFaults {
   pauseMs: number;
   /** Callback nodes per flooder (its own pool). */
   nodes: number;
-  /** callback-backlog when more callbacks than this are pending at once (all producers). */
+  /** No longer a verdict (checks/backlog.ts bounds the oldest pending callback's age instead); accepted so older scenario files load. */
   maxPending: number;
   /** callback-backlog when the process RSS exceeds this (MiB). */
   memoryCapMb: number;
