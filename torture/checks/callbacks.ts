@@ -3,7 +3,7 @@
  * made on every invocation: duplicate, premature (before a full grace
  * period, by the flavor's gpSeq) and out of per-producer FIFO order.
  */
-import { gpSeqDone, gpSeqSnap } from '../../lib/rcu/flavor.js';
+import { gpSeqDone, gpSeqSnap, type RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
 import { CB, H, N, Q, ST } from '../run/heap-layout.js';
 import { probeInvoked } from '../faults/forward-progress.js';
@@ -37,9 +37,9 @@ export class CallbackTable {
     return (this.pool ??= new ElementPool(this.ctx));
   }
 
-  /** call_rcu with the harness header filled in first. */
-  queue(node: number, fn: CallbackId): void {
-    const { p, rcu, task } = this.ctx;
+  /** call_rcu (through `rcu`, by default the role's instance) with the harness header filled in first. */
+  queue(node: number, fn: CallbackId, rcu: RcuInstance = this.ctx.rcu): void {
+    const { p, task } = this.ctx;
     p.store(node + CB.PRODUCER, task.slot);
     p.store(node + CB.PSEQ, ++this.pseq);
     p.store(node + CB.SNAP, rcu.gpSeq ? gpSeqSnap(this.ctx.seeGpSeq(rcu.gpSeq())) : 0);

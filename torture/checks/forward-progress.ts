@@ -39,20 +39,26 @@ export class ForwardProgressMonitor {
     for (let i = 0; i < MAX_FLOODERS; i++) {
       const at = this.shared.probe(i);
       const node = Atomics.load(i32, at + FWD.NODE);
-      if (node === 0 || Atomics.load(i32, node + CB.QUEUED) !== 1) continue;
+      if (node === 0) continue;
       // LAUNDERS before AT: a launder in between only makes `posted` newer.
       const launders = Atomics.load(i32, at + FWD.LAUNDERS);
-      const posted = Atomics.load(i32, at + FWD.AT + (launders % 3));
-      const waited = nowMs - posted;
+      const late = Atomics.load(i32, at + FWD.LATE_MS);
+      if (late > 0) return this.found(nowMs, i, launders, late, Atomics.load(i32, at + FWD.LATE_GPS), 'waited');
+      if (Atomics.load(i32, node + CB.QUEUED) !== 1) continue;
+      const waited = nowMs - Atomics.load(i32, at + FWD.AT + (launders % 3));
       if (waited <= this.cfg.stallTimeoutMs) continue;
       const gps = this.rcu.gpSeq ? (this.rcu.gpSeq() - Atomics.load(i32, at + FWD.SEQ_AT_POST)) >> 1 : MIN_FWD_GPS;
-      if (gps < MIN_FWD_GPS) continue;
-      this.reported = true;
-      return [{
-        cls: 'forward-progress', atMs: nowMs,
-        message: `forward progress: flooder ${i}'s probe callback (re-posted ${launders} times) has waited ${Math.round(waited)} ms, over the stall timeout of ${this.cfg.stallTimeoutMs} ms, while ${this.rcu.gpSeq ? `${gps} grace periods completed` : 'callbacks kept being invoked'}`,
-      }];
+      if (gps >= MIN_FWD_GPS) return this.found(nowMs, i, launders, waited, gps, 'has waited');
     }
     return [];
+  }
+
+  private found(nowMs: number, probe: number, launders: number, waited: number, gps: number, verb: string): Finding[] {
+    this.reported = true;
+    const during = this.rcu.gpSeq ? `while ${gps} grace periods completed` : 'while callbacks kept being invoked';
+    return [{
+      cls: 'forward-progress', atMs: nowMs,
+      message: `forward progress: flooder ${probe}'s probe callback (re-posted ${launders} times) ${verb} ${Math.round(waited)} ms, over the stall timeout of ${this.cfg.stallTimeoutMs} ms, ${during}`,
+    }];
   }
 }

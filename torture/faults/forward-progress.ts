@@ -12,6 +12,7 @@
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
 import { CB, FWD, H, MAX_FLOODERS, type SharedRun } from '../run/heap-layout.js';
+import { MIN_FWD_GPS } from '../checks/forward-progress.js';
 
 /** The flavor's gpSeq, or 0 when it has none (then only time counts). */
 function seqOf(rcu: RcuInstance): number { return rcu.gpSeq ? rcu.gpSeq() : 0; }
@@ -42,6 +43,11 @@ export function probeInvoked(ctx: RoleContext, node: number, now: number): boole
   const gps = (seq - Atomics.load(i32, at + FWD.SEQ_AT_POST)) >> 1;
   if (waited > Atomics.load(i32, at + FWD.MAX_WAIT_MS)) Atomics.store(i32, at + FWD.MAX_WAIT_MS, waited);
   if (gps > Atomics.load(i32, at + FWD.GPS_MAX)) Atomics.store(i32, at + FWD.GPS_MAX, gps);
+  // Late even though it came back: the monitor may not have looked while it waited.
+  if (waited > ctx.task.config.stallTimeoutMs && gps >= MIN_FWD_GPS && Atomics.load(i32, at + FWD.LATE_MS) === 0) {
+    Atomics.store(i32, at + FWD.LATE_GPS, gps);
+    Atomics.store(i32, at + FWD.LATE_MS, waited);
+  }
   // Event k = launders lands in AT + k % 3; the monitor reads it after LAUNDERS.
   const launders = Atomics.load(i32, at + FWD.LAUNDERS) + 1;
   Atomics.store(i32, at + FWD.AT + (launders % 3), now);

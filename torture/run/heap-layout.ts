@@ -103,7 +103,9 @@ export const FWD = {
   MAX_WAIT_MS: 6,   // the longest a launder waited (post to invocation)
   GPS_MAX: 7,       // the most grace periods one launder waited through
   SEQ0: 8,          // gpSeq when the probe was first posted (grace periods during the flood)
-  SIZE: 10,
+  LATE_MS: 9,       // the first launder that came back late: how long it waited (0 = none yet)
+  LATE_GPS: 10,     // ... and through how many grace periods
+  SIZE: 12,
 } as const;
 /** As many probes as the scenario schema allows flooders. */
 export const MAX_FLOODERS = 16;
