@@ -12,7 +12,7 @@
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
 import { CB, FWD, H, MAX_FLOODERS, type SharedRun } from '../run/heap-layout.js';
-import { MIN_FWD_GPS } from '../checks/forward-progress.js';
+import { isLateLaunder } from '../checks/forward-progress.js';
 
 /** The flavor's gpSeq, or 0 when it has none (then only time counts). */
 function seqOf(rcu: RcuInstance): number { return rcu.gpSeq ? rcu.gpSeq() : 0; }
@@ -25,6 +25,7 @@ export function startProbe(ctx: RoleContext, index: number, node: number, queue:
   for (let k = 0; k < 3; k++) Atomics.store(i32, at + FWD.AT + k, now);
   Atomics.store(i32, at + FWD.SEQ_AT_POST, seqOf(ctx.rcu));
   Atomics.store(i32, at + FWD.SEQ0, seqOf(ctx.rcu));
+  Atomics.store(i32, at + FWD.INV_AT_POST, ctx.shared.invokedTotal());
   Atomics.store(i32, at + FWD.NODE, node);
   queue();
 }
@@ -44,10 +45,14 @@ export function probeInvoked(ctx: RoleContext, node: number, now: number): boole
   if (waited > Atomics.load(i32, at + FWD.MAX_WAIT_MS)) Atomics.store(i32, at + FWD.MAX_WAIT_MS, waited);
   if (gps > Atomics.load(i32, at + FWD.GPS_MAX)) Atomics.store(i32, at + FWD.GPS_MAX, gps);
   // Late even though it came back: the monitor may not have looked while it waited.
-  if (waited > ctx.task.config.stallTimeoutMs && gps >= MIN_FWD_GPS && Atomics.load(i32, at + FWD.LATE_MS) === 0) {
+  const invokedNow = ctx.shared.invokedTotal();
+  const invoked = invokedNow - Atomics.load(i32, at + FWD.INV_AT_POST);
+  if (Atomics.load(i32, at + FWD.LATE_MS) === 0 && isLateLaunder(waited, gps, invoked, ctx.task.config.stallTimeoutMs, ctx.rcu.gpSeq !== undefined)) {
     Atomics.store(i32, at + FWD.LATE_GPS, gps);
+    Atomics.store(i32, at + FWD.LATE_INV, invoked);
     Atomics.store(i32, at + FWD.LATE_MS, waited);
   }
+  Atomics.store(i32, at + FWD.INV_AT_POST, invokedNow);
   // Event k = launders lands in AT + k % 3; the monitor reads it after LAUNDERS.
   const launders = Atomics.load(i32, at + FWD.LAUNDERS) + 1;
   Atomics.store(i32, at + FWD.AT + (launders % 3), now);

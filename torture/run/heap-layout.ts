@@ -105,7 +105,9 @@ export const FWD = {
   SEQ0: 8,          // gpSeq when the probe was first posted (grace periods during the flood)
   LATE_MS: 9,       // the first launder that came back late: how long it waited (0 = none yet)
   LATE_GPS: 10,     // ... and through how many grace periods
-  SIZE: 12,
+  INV_AT_POST: 11,  // callbacks invoked (all producers) when the outstanding launder was posted
+  LATE_INV: 12,     // callbacks invoked while the late launder waited
+  SIZE: 14,
 } as const;
 /** As many probes as the scenario schema allows flooders. */
 export const MAX_FLOODERS = 16;
@@ -190,6 +192,12 @@ export class SharedRun {
   cbNode(i: number): number { return this.cbNodes + i * N.SIZE; }
   /** Producer `s`'s callback counts (Q). */
   producer(s: number): number { return this.cbSeq + s * Q.SIZE; }
+  /** Callbacks invoked so far, over all producers (Q.INVOKED summed; any thread). */
+  invokedTotal(): number {
+    let n = 0;
+    for (let s = 0; s < this.sizes.threads; s++) n += Atomics.load(this.i32, this.producer(s) + Q.INVOKED);
+    return n;
+  }
   /** Flooder `i`'s forward-progress probe (FWD). */
   probe(i: number): number { return this.fwd + i * FWD.SIZE; }
   /** Float64 index of thread `s`'s statistics. */

@@ -105,7 +105,7 @@ export class RunMonitors {
     opts: { memoryCap: boolean },
   ) {
     this.watchdog = new Watchdog(shared, threads, cfg.stallTimeoutMs, roleOf);
-    this.backlog = new BacklogMonitor(shared, cfg, this.watchdog, opts.memoryCap);
+    this.backlog = new BacklogMonitor(shared, cfg, this.watchdog, opts.memoryCap, rcu);
     this.gpSeq = new GpSeqMonitor(rcu);
     this.fwd = new ForwardProgressMonitor(shared, cfg, rcu);
   }
