@@ -85,7 +85,8 @@ describe('everything at once', () => {
   it('qemu-v0 on soak (with a quick stutter): SUCCESS, and every fault of the scenario fired', async () => {
     const { r, s } = await run(['--scenario', 'soak', '--stutter', 'pauseMs=200,runMs=500', '--duration', '4s', '--readers', '4', '--seed', '6']);
     expect(r.code, r.stdout).toBe(0);
-    fired(s, 'sectionSleeps', 'busyLoops', 'slowCallbacks', 'floodPosted', 'registrations', 'stutterPauses', 'yields', 'nestedSections');
+    fired(s, 'sectionSleeps', 'busyLoops', 'slowCallbacks', 'floodPosted', 'registrations', 'stutterPauses', 'yields', 'nestedSections',
+      'unregisterCallbacks', 'fwdLaunders');
     expect(Object.keys(s.pointHits).length).toBeGreaterThan(0);
     expect(s.counters.callbacksPending).toBe(0);
     expect(r.stdout).toMatch(/injected: sleeps .*busy loops .*slow callbacks .*preempt .*flood .*churn .*stutter/);
