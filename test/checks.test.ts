@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../torture/checks/registry.js';
 import { FAILURE_CLASSES, expectedClasses } from '../torture/checks/classes.js';
 import { GpSeqObserver } from '../torture/checks/gp-seq.js';
+import { isLateLaunder } from '../torture/checks/forward-progress.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { runTorture } from '../torture/run/run.js';
 
@@ -24,6 +25,16 @@ describe('checks registry', () => {
   it('a flavor expecting an unknown class is refused, naming it', () => {
     expect(() => expectedClasses(['gp-stall', 'no-such-class'], 'my flavor')).toThrow(/my flavor expects unknown failure class "no-such-class"/);
     expect(expectedClasses(['gp-stall'], 'x')).toEqual(['gp-stall']);
+  });
+});
+
+describe('forward progress and backlog: late only when the flavor, not the machine, falls behind', () => {
+  it('a wait over the stall timeout counts only with >= 3 grace periods and < 2 callbacks served per grace period', () => {
+    expect(isLateLaunder(3001, 100, 50, 3000, true)).toBe(true);        // 0.5 per grace period: starved by design
+    expect(isLateLaunder(2999, 100, 50, 3000, true)).toBe(false);       // within the stall timeout
+    expect(isLateLaunder(8844, 20, 30000, 3000, true)).toBe(false);     // an overloaded but correct call_rcu thread
+    expect(isLateLaunder(9000, 2, 1, 3000, true)).toBe(false);          // no grace periods to speak of: a stall, not this
+    expect(isLateLaunder(3001, 0, 0, 3000, false)).toBe(true);          // no gpSeq: time alone
   });
 });
 

@@ -15,6 +15,7 @@ import {
 } from './mutants/qemu-v0.js';
 import { qemuV1CountAfterGp } from './mutants/qemu-v1.js';
 import { qemuV3SemaphoreAsPosted } from './mutants/qemu-v3-semaphore.js';
+import { urcuMbBarrierOwnOnly, urcuMbFloodStarved } from './mutants/urcu-mb.js';
 
 export const VARIANTS: RcuFlavor[] = [qemuV0, qemuV1, qemuV2, qemuV3, qemuV3Semaphore, urcuMb, qsbr, ebr];
 
@@ -30,6 +31,8 @@ export const MUTANTS: RcuFlavor[] = [
   qemuV0RegisterUnlocked,
   qemuV0NoReaderBarrier,
   qemuV3SemaphoreAsPosted,
+  urcuMbBarrierOwnOnly,
+  urcuMbFloodStarved,
 ];
 export const FLAVORS: RcuFlavor[] = [...VARIANTS, ...MUTANTS];
 

@@ -12,7 +12,10 @@ import { BACKLOG_CHECK } from './backlog.js';
 import { HEARTBEAT_CHECK } from './heartbeat.js';
 import { END_OF_RUN_CHECK } from './end-of-run.js';
 import { GP_SEQ_CHECK } from './gp-seq.js';
+import { FORWARD_PROGRESS_CHECK } from './forward-progress.js';
+import { STUTTER_END_CHECK } from './stutter-end.js';
 
 export const CHECKS: readonly CheckSpec[] = [
   READER_CHECK, CALLBACK_CHECK, DRAIN_CHECK, STALL_CHECK, BACKLOG_CHECK, HEARTBEAT_CHECK, END_OF_RUN_CHECK, GP_SEQ_CHECK,
+  FORWARD_PROGRESS_CHECK, STUTTER_END_CHECK,
 ];

@@ -117,7 +117,7 @@ export class Watchdog {
   }
 
   /** Age of the oldest callback still queued (scans the pools; only at report time). */
-  private oldestPendingAge(nowMs: number): number {
+  oldestPendingAge(nowMs: number): number {
     const i32 = this.shared.i32;
     let oldest = Infinity;
     const consider = (node: number) => {

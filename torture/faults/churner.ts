@@ -7,12 +7,21 @@
  * With `fresh`, every cycle attaches a new flavor instance, as a new
  * short-lived thread would (rcutorture's read-exit): nothing thread-local
  * survives from one registration to the next.
+ *
+ * Before each unregister it queues `callbacks` call_rcu calls through the
+ * instance it is about to drop (the CPU-hotplug analogue of Linux's
+ * rcu_migrate_callbacks): a flavor that keeps callbacks per thread must
+ * hand them on, since every one must still run (callback-lost at the end,
+ * callback-stall if they sit forever).
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import { heapView } from '../../lib/shm/layout.js';
 import type { RoleContext } from '../run/context.js';
 import { readSection } from '../roles/reader.js';
 import { Activity, FLAVOR_PREFIX } from '../run/heap-layout.js';
+import { CallbackId } from '../checks/callbacks.js';
+import { CHURNER_NODES, churnerFirstNode } from '../run/config.js';
+import { NodePool } from './node-pool.js';
 import { faultStat } from './coverage.js';
 import { holdWhilePaused } from './stutter.js';
 
@@ -33,6 +42,9 @@ export function runChurner(ctx: RoleContext): void {
   const { random } = ctx;
   const ch = ctx.task.config.faults.churn!;
   const REGISTRATIONS = faultStat('registrations');
+  const QUEUED = faultStat('unregisterCallbacks');
+  const callbacks = ctx.flavor.caps.callRcu ? ch.callbacks : 0;
+  const pool = new NodePool(ctx, churnerFirstNode(ctx.task.config, ctx.task.index), callbacks > 0 ? CHURNER_NODES : 0);
   try {
     while (ctx.running()) {
       holdWhilePaused(ctx, null);
@@ -44,9 +56,16 @@ export function runChurner(ctx: RoleContext): void {
         readSection(ctx, rcu, 0, null);
         rcu.quiescentState?.();
       }
+      for (let i = 0; i < callbacks; i++) {
+        const node = pool.take();
+        if (node === 0) break; // all still pending: this registration queues fewer
+        ctx.callbacks.queue(node, CallbackId.FreeNode, rcu);
+        ctx.count(QUEUED);
+      }
       rcu.unregisterThread();
       if (ch.pauseMs > 0) ctx.pause(0, ch.pauseMs);
     }
+    pool.leaveNothingQueued();
   } finally {
     ctx.setActivity(Activity.Exited);
   }

@@ -9,7 +9,7 @@ import { ST, type SharedRun } from '../run/heap-layout.js';
 export const FAULT_COUNTERS = [
   'shortDelays', 'longDelays', 'yields', 'nestedSections', 'sectionSleeps', 'outsideSleeps',
   'busyLoops', 'busyTimeouts', 'slowCallbacks', 'updaterSleeps', 'floodPosted', 'floodThrottled',
-  'registrations', 'stutterPauses',
+  'registrations', 'stutterPauses', 'unregisterCallbacks',
 ] as const;
 export type FaultCounter = (typeof FAULT_COUNTERS)[number];
 

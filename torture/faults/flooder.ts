@@ -3,8 +3,10 @@
  * bursts from its own node pool as fast as it can. Its pool is large, so
  * the pending count is bounded by how fast the implementation retires
  * callbacks, not by the pool; the main thread reports callback-backlog when
- * pending callbacks pass the scenario's bound or the process outgrows its
- * memory cap (faults/backlog.ts).
+ * the oldest pending callback outlives the stall timeout or the process
+ * outgrows its memory cap (checks/backlog.ts). One node of its pool is its
+ * forward-progress probe, a callback that re-posts itself while the flood
+ * runs (faults/forward-progress.ts, checks/forward-progress.ts).
  */
 import type { RoleContext } from '../run/context.js';
 import { CallbackId } from '../checks/callbacks.js';
@@ -13,6 +15,7 @@ import { Activity } from '../run/heap-layout.js';
 import { NodePool } from './node-pool.js';
 import { betweenUpdates } from './sleeps.js';
 import { faultStat } from './coverage.js';
+import { startProbe } from './forward-progress.js';
 
 export function runFlooder(ctx: RoleContext): void {
   const cfg = ctx.task.config;
@@ -20,6 +23,8 @@ export function runFlooder(ctx: RoleContext): void {
   const pool = new NodePool(ctx, flooderFirstNode(cfg, ctx.task.index), fl.nodes);
   const POSTED = faultStat('floodPosted');
   const THROTTLED = faultStat('floodThrottled');
+  const probe = pool.take();
+  startProbe(ctx, ctx.task.index, probe, () => ctx.callbacks.queue(probe, CallbackId.FwdProbe));
   while (ctx.running()) {
     betweenUpdates(ctx);
     let posted = 0;

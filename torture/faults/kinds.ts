@@ -100,8 +100,8 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   },
   {
     name: 'flood', group: 'flood',
-    flag: { name: 'flood', help: 'callback flooders: flooders, burst, pauseMs, nodes, maxPending, memoryCapMb' },
-    describe: (f) => f.flood ? `flood ${f.flood.flooders}x${f.flood.burst}/${f.flood.pauseMs}ms pool ${f.flood.nodes} bound ${f.flood.maxPending} cap ${f.flood.memoryCapMb}MiB` : null,
+    flag: { name: 'flood', help: 'callback flooders: flooders, burst, pauseMs, nodes, memoryCapMb (maxPending: accepted, no longer a verdict)' },
+    describe: (f) => f.flood ? `flood ${f.flood.flooders}x${f.flood.burst}/${f.flood.pauseMs}ms pool ${f.flood.nodes} cap ${f.flood.memoryCapMb}MiB` : null,
     swarm: {
       on: (r) => ({ flood: { flooders: int(r, 1, 2), burst: int(r, 32, 1024), pauseMs: int(r, 0, 5), nodes: 1024 * int(r, 1, 8) } }),
       off: { flood: false },
@@ -110,13 +110,13 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   },
   {
     name: 'churn', group: 'churn',
-    flag: { name: 'churn', help: 'registration churners: churners, minSections, maxSections, pauseMs, fresh' },
-    describe: (f) => f.churn ? `churn ${f.churn.churners}x${range(f.churn.minSections, f.churn.maxSections, '')} sections${f.churn.fresh ? ' fresh' : ''}` : null,
+    flag: { name: 'churn', help: 'registration churners: churners, minSections, maxSections, pauseMs, fresh, callbacks (call_rcu before each unregister)' },
+    describe: (f) => f.churn ? `churn ${f.churn.churners}x${range(f.churn.minSections, f.churn.maxSections, '')} sections${f.churn.fresh ? ' fresh' : ''}${f.churn.callbacks ? ` ${f.churn.callbacks} call_rcu/unregister` : ''}` : null,
     swarm: {
-      on: (r) => ({ churn: { churners: int(r, 1, 2), minSections: 1, maxSections: int(r, 1, 100), pauseMs: int(r, 0, 2), fresh: r.oneIn(2) } }),
+      on: (r) => ({ churn: { churners: int(r, 1, 2), minSections: 1, maxSections: int(r, 1, 100), pauseMs: int(r, 0, 2), fresh: r.oneIn(2), callbacks: 4 } }),
       off: { churn: false },
     },
-    counters: ['registrations'],
+    counters: ['registrations', 'unregisterCallbacks'],
   },
   {
     name: 'stutter', group: 'stutter',

@@ -5,11 +5,17 @@
  *
  * One stutter role flips the H.PAUSED cell; the others look at it between
  * operations (holdWhilePaused) and wait on it while it is set.
+ *
+ * The end check of a pause (checks/stutter-end.ts): every callback queued
+ * before the pause began must have been invoked within a stall timeout of
+ * its start, since an implementation going idle must not leave work behind.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
 import { Activity, H } from '../run/heap-layout.js';
 import { faultStat } from './coverage.js';
+import { awaitPausedCallbacks } from '../checks/stutter-end.js';
+import { queuedSnapshot } from '../checks/drain.js';
 
 /** Longest wait between looks at the phase cell. */
 const SLICE_MS = 50;
@@ -50,11 +56,14 @@ export function runStutter(ctx: RoleContext): void {
   try {
     while (sleepWhileRunning(ctx, st.runMs)) {
       ctx.count(PAUSES);
+      const t0 = p.now();
       p.store(cell, 1);
+      const owed = queuedSnapshot(ctx);
       const more = sleepWhileRunning(ctx, st.pauseMs);
       p.store(cell, 0);
       p.wake(cell);
       if (!more) break;
+      if (!awaitPausedCallbacks(ctx, owed, t0, (ms) => sleepWhileRunning(ctx, ms))) break;
     }
   } finally {
     // The end of the run never waits on a pause.

@@ -6,6 +6,7 @@ import type { CounterSpec, RcuInstance } from '../../lib/rcu/flavor.js';
 import { FAILURE_CLASSES, type FailureClass } from '../checks/classes.js';
 import { PIPE_LEN, ST, type SharedRun } from '../run/heap-layout.js';
 import { faultCounts, formatFaultCounts } from '../faults/coverage.js';
+import { floodStats } from '../faults/forward-progress.js';
 import { linuxStatsLines, type WriterState } from './linux-lines.js';
 
 export interface Counters {
@@ -66,7 +67,7 @@ export function takeSnapshot(shared: SharedRun, rcu: RcuInstance, atMs: number):
     readerPipe: histogram(shared, ST.PIPE),
     readerBatch: histogram(shared, ST.BATCH),
     freeBlockCirculation: histogram(shared, ST.WCOUNT),
-    faults: faultCounts(shared),
+    faults: { ...faultCounts(shared), ...floodStats(shared, rcu, invoked) },
   };
 }
 

@@ -2,11 +2,12 @@
  * rcu_torture_fakewriter: update-side load without elements. Each round
  * picks synchronize, a burst of call_rcu, drain, barrier or force_rcu by
  * the scenario's weights (ops the flavor lacks are never picked). After a
- * drain or barrier, every callback this thread queued before it must have run.
+ * drain or barrier, every callback this thread queued before it must have
+ * run; after a barrier, also every callback any thread queued before it.
  */
 import type { RoleContext } from '../run/context.js';
 import { CallbackId } from '../checks/callbacks.js';
-import { checkDrained as checkDrainedBy } from '../checks/drain.js';
+import { checkBarrier, checkDrained as checkDrainedBy, queuedSnapshot } from '../checks/drain.js';
 import { ST, UpdaterOp } from '../run/heap-layout.js';
 import { NodePool } from '../faults/node-pool.js';
 import { betweenUpdates } from '../faults/sleeps.js';
@@ -22,7 +23,7 @@ export function runFakewriter(ctx: RoleContext): void {
     { weight: ff.weights.synchronize, run: () => { ctx.op(UpdaterOp.Synchronize, () => rcu.synchronize()); ctx.count(ST.SYNCS); } },
     { weight: caps.callRcu ? ff.weights.callRcu : 0, run: () => queueBurst() },
     { weight: caps.drain && rcu.drain ? ff.weights.drain : 0, run: () => { ctx.op(UpdaterOp.Drain, () => rcu.drain!()); ctx.count(ST.DRAINS); checkDrained('drain'); } },
-    { weight: caps.barrier && rcu.barrier ? ff.weights.barrier : 0, run: () => { ctx.op(UpdaterOp.Barrier, () => rcu.barrier!()); ctx.count(ST.BARRIERS); checkDrained('barrier'); } },
+    { weight: caps.barrier && rcu.barrier ? ff.weights.barrier : 0, run: () => barrier() },
     { weight: caps.force && rcu.forceRcu ? ff.weights.force : 0, run: () => { ctx.op(UpdaterOp.Force, () => rcu.forceRcu!()); ctx.count(ST.FORCES); } },
   ];
   const weights = ops.map((o) => o.weight);
@@ -34,6 +35,15 @@ export function runFakewriter(ctx: RoleContext): void {
       if (node === 0) { ctx.count(ST.ALLOC_FAIL); return; }
       ctx.op(UpdaterOp.CallRcu, () => ctx.callbacks.queue(node, CallbackId.FreeNode));
     }
+  }
+
+  /** rcu_barrier: this thread's callbacks and every other thread's queued before it. */
+  function barrier(): void {
+    const snap = queuedSnapshot(ctx);
+    ctx.op(UpdaterOp.Barrier, () => rcu.barrier!());
+    ctx.count(ST.BARRIERS);
+    checkDrained('barrier');
+    checkBarrier(ctx, snap);
   }
 
   /** drain_call_rcu / rcu_barrier promise: nothing this thread queued earlier is still pending. */

@@ -77,7 +77,7 @@ export interface FloodFaults {
   pauseMs: number;
   /** Callback nodes per flooder (its own pool). */
   nodes: number;
-  /** callback-backlog when more callbacks than this are pending at once (all producers). */
+  /** No longer a verdict (checks/backlog.ts bounds the oldest pending callback's age instead); accepted so older scenario files load. */
   maxPending: number;
   /** callback-backlog when the process RSS exceeds this (MiB). */
   memoryCapMb: number;
@@ -93,7 +93,15 @@ export interface ChurnFaults {
   pauseMs: number;
   /** Each cycle attaches a fresh flavor instance, as a new short-lived thread would (read-exit). */
   fresh: boolean;
+  /**
+   * call_rcu calls each registration makes just before it unregisters (the
+   * CPU-hotplug analogue of rcu_migrate_callbacks: every one must still run).
+   */
+  callbacks: number;
 }
+
+/** Callback nodes of each churner's own pool. */
+export const CHURNER_NODES = 64;
 
 /** Stutter: every torture role holds still for pauseMs, then runs for runMs. */
 export interface StutterFaults {
@@ -209,7 +217,13 @@ export function planThreads(cfg: PlanInput, backgroundNames: string[]): ThreadPl
 /** Callback nodes of the run: each fakewriter's pool, then each flooder's. */
 export function cbNodeCount(cfg: Pick<RunConfig, 'fakewriters' | 'cbNodesPerFakewriter' | 'faults'>): number {
   const flood = cfg.faults.flood;
-  return cfg.fakewriters * cfg.cbNodesPerFakewriter + (flood ? flood.flooders * flood.nodes : 0);
+  const churn = cfg.faults.churn;
+  return cfg.fakewriters * cfg.cbNodesPerFakewriter + (flood ? flood.flooders * flood.nodes : 0) + (churn ? churn.churners * CHURNER_NODES : 0);
+}
+
+/** The first callback-node index of a churner's pool (after the flooders'). */
+export function churnerFirstNode(cfg: Pick<RunConfig, 'fakewriters' | 'cbNodesPerFakewriter' | 'faults'>, index: number): number {
+  return flooderFirstNode(cfg, cfg.faults.flood?.flooders ?? 0) + index * CHURNER_NODES;
 }
 
 /** The first callback-node index of a flooder's pool. */

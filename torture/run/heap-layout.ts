@@ -82,6 +82,36 @@ export const N = {
   SIZE: CB.SIZE + 2,
 } as const;
 
+/**
+ * Per-producer callback counts, for the barrier/drain check: QUEUED is the
+ * PSEQ of the producer's last call_rcu that has returned (published after
+ * the return, so a snapshot never counts a call_rcu still in progress);
+ * INVOKED how many of its callbacks have been invoked (any thread adds).
+ */
+export const Q = { QUEUED: 0, INVOKED: 1, SIZE: 2 } as const;
+
+/**
+ * One forward-progress probe per flooder: a callback that re-posts itself
+ * (rcutorture's rcu_fwd_cb). AT holds the times of its last three events
+ * (post, then each invocation), event k at AT + k % 3.
+ */
+export const FWD = {
+  NODE: 0,          // the probe's callback node (0: no probe)
+  LAUNDERS: 1,      // invocations so far
+  AT: 2,            // 3 cells: ms since start of events k-2, k-1, k (mod 3)
+  SEQ_AT_POST: 5,   // gpSeq when the outstanding launder was posted
+  MAX_WAIT_MS: 6,   // the longest a launder waited (post to invocation)
+  GPS_MAX: 7,       // the most grace periods one launder waited through
+  SEQ0: 8,          // gpSeq when the probe was first posted (grace periods during the flood)
+  LATE_MS: 9,       // the first launder that came back late: how long it waited (0 = none yet)
+  LATE_GPS: 10,     // ... and through how many grace periods
+  INV_AT_POST: 11,  // callbacks invoked (all producers) when the outstanding launder was posted
+  LATE_INV: 12,     // callbacks invoked while the late launder waited
+  SIZE: 14,
+} as const;
+/** As many probes as the scenario schema allows flooders. */
+export const MAX_FLOODERS = 16;
+
 /** Per-thread statistics (Float64 indices). */
 export const ST = {
   READS: 0,
@@ -123,6 +153,8 @@ export function harnessRegions(sz: HarnessSizes): RegionSpec[] {
     { name: 'h.elements', words: E.SIZE * sz.elements },
     { name: 'h.cbnodes', words: N.SIZE * sz.cbNodes },
     { name: 'h.fifo', words: sz.threads },                      // last PSEQ invoked per producer
+    { name: 'h.cbseq', words: Q.SIZE * sz.threads },            // per-producer queued/invoked counts (checks/drain.ts)
+    { name: 'h.fwd', words: FWD.SIZE * MAX_FLOODERS },         // forward-progress probes (faults/forward-progress.ts)
     { name: 'h.stats', words: 2 * ST.SIZE * sz.threads, align: 2 },
   ];
 }
@@ -136,6 +168,8 @@ export class SharedRun {
   readonly elements: number;
   readonly cbNodes: number;
   readonly fifo: number;
+  readonly cbSeq: number;
+  readonly fwd: number;
   private readonly statsBase: number;
 
   constructor(readonly sab: SharedArrayBuffer, readonly plan: LayoutPlan, readonly sizes: HarnessSizes) {
@@ -147,6 +181,8 @@ export class SharedRun {
     this.elements = r['h.elements'].base;
     this.cbNodes = r['h.cbnodes'].base;
     this.fifo = r['h.fifo'].base;
+    this.cbSeq = r['h.cbseq'].base;
+    this.fwd = r['h.fwd'].base;
     this.statsBase = r['h.stats'].base / 2;
   }
 
@@ -154,6 +190,16 @@ export class SharedRun {
   slot(s: number): number { return this.slots + s * S.SIZE; }
   element(i: number): number { return this.elements + i * E.SIZE; }
   cbNode(i: number): number { return this.cbNodes + i * N.SIZE; }
+  /** Producer `s`'s callback counts (Q). */
+  producer(s: number): number { return this.cbSeq + s * Q.SIZE; }
+  /** Callbacks invoked so far, over all producers (Q.INVOKED summed; any thread). */
+  invokedTotal(): number {
+    let n = 0;
+    for (let s = 0; s < this.sizes.threads; s++) n += Atomics.load(this.i32, this.producer(s) + Q.INVOKED);
+    return n;
+  }
+  /** Flooder `i`'s forward-progress probe (FWD). */
+  probe(i: number): number { return this.fwd + i * FWD.SIZE; }
   /** Float64 index of thread `s`'s statistics. */
   stats(s: number): number { return this.statsBase + s * ST.SIZE; }
 

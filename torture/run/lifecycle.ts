@@ -21,6 +21,7 @@ import { describeFaults } from '../faults/describe.js';
 import type { FailureClass } from '../checks/classes.js';
 import { Watchdog, formatStall, type StallReport } from '../checks/watchdog.js';
 import { BacklogMonitor } from '../checks/backlog.js';
+import { ForwardProgressMonitor } from '../checks/forward-progress.js';
 import { GpSeqMonitor } from '../checks/gp-seq.js';
 import { checkEnd, type Example } from '../checks/end-of-run.js';
 import { zeroFailures } from '../report/summary.js';
@@ -96,6 +97,7 @@ export class RunMonitors {
   readonly watchdog: Watchdog;
   readonly backlog: BacklogMonitor;
   private readonly gpSeq: GpSeqMonitor;
+  private readonly fwd: ForwardProgressMonitor;
 
   constructor(
     shared: SharedRun, cfg: RunConfig, threads: ThreadPlan, roleOf: (slot: number) => string, rcu: RcuInstance,
@@ -103,12 +105,13 @@ export class RunMonitors {
     opts: { memoryCap: boolean },
   ) {
     this.watchdog = new Watchdog(shared, threads, cfg.stallTimeoutMs, roleOf);
-    this.backlog = new BacklogMonitor(shared, cfg, this.watchdog, opts.memoryCap);
+    this.backlog = new BacklogMonitor(shared, cfg, this.watchdog, opts.memoryCap, rcu);
     this.gpSeq = new GpSeqMonitor(rcu);
+    this.fwd = new ForwardProgressMonitor(shared, cfg, rcu);
   }
 
   tick(nowMs: number): { stalls: StallReport[]; findings: Finding[] } {
-    return { stalls: [...this.watchdog.check(nowMs), ...this.backlog.check(nowMs)], findings: this.gpSeq.check(nowMs) };
+    return { stalls: [...this.watchdog.check(nowMs), ...this.backlog.check(nowMs)], findings: [...this.gpSeq.check(nowMs), ...this.fwd.check(nowMs)] };
   }
 }
 
