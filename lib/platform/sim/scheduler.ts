@@ -55,6 +55,8 @@ export class Scheduler {
   readonly n: number;
   private readonly vt: number;
   private readonly nextTimer: number;
+  private readonly bufOldest: number;
+  private readonly bufferMaxMs: number;
   private readonly cand: Int32Array;
 
   constructor(readonly v: ControlView, readonly mem: Int32Array) {
@@ -63,6 +65,8 @@ export class Scheduler {
     this.n = v.threads;
     this.vt = v.hf(F.VTIME);
     this.nextTimer = v.hf(F.NEXT_TIMER);
+    this.bufOldest = v.hf(F.BUF_OLDEST);
+    this.bufferMaxMs = v.hf(F.BUFFER_MAX_MS);
     this.cand = new Int32Array(this.n);
   }
 
@@ -94,6 +98,7 @@ export class Scheduler {
     f64[v.hf(F.CONTROL_TIME)] = Infinity;
     f64[v.hf(F.STEP_MS)] = p.stepMs;
     f64[v.hf(F.BUFFER_MAX_MS)] = p.bufferMaxMs;
+    f64[v.hf(F.BUF_OLDEST)] = Infinity;
     i32[H.CONTROL_STEP] = 0x7fffffff;
   }
 
@@ -132,7 +137,10 @@ export class Scheduler {
   decide(me: number, yieldHint: boolean): number {
     const i32 = this.i32;
     if (this.f64[this.nextTimer] <= this.f64[this.vt]) this.fireTimers();
-    if (i32[H.BUF_TOTAL] > 0) { this.commitOverdue(); if (i32[H.BUF_TOTAL] > 0) this.maybeCommit(); }
+    if (i32[H.BUF_TOTAL] > 0) {
+      if (this.f64[this.bufOldest] <= this.f64[this.vt] - this.f64[this.bufferMaxMs]) this.commitOverdue();
+      if (i32[H.BUF_TOTAL] > 0) this.maybeCommit();
+    }
     const replay = i32[H.MODE] === Mode.Replay;
     if (i32[H.RUN_LEN] >= i32[H.QUANTUM]) yieldHint = true;
     let next: number;
@@ -287,7 +295,10 @@ export class Scheduler {
     const slot = (i32[v.t(me, T.BUF_HEAD)] + len) % BUF_CAP;
     i32[v.t(me, T.BUF + 2 * slot)] = cell;
     i32[v.t(me, T.BUF + 2 * slot + 1)] = value;
-    this.f64[v.tf(me, TF.BUF_AT + slot)] = this.f64[this.vt];
+    const now = this.f64[this.vt];
+    this.f64[v.tf(me, TF.BUF_AT + slot)] = now;
+    // Commits only ever remove stores, so the bound stays a lower bound until commitOverdue recomputes it.
+    if (now < this.f64[this.bufOldest]) this.f64[this.bufOldest] = now;
     i32[v.t(me, T.BUF_LEN)] = len + 1;
     i32[H.BUF_TOTAL]++;
   }
@@ -324,14 +335,20 @@ export class Scheduler {
 
   /**
    * Commits every store older than the buffer bound. A function of the
-   * state (virtual time, buffers), so a replay repeats it without a log entry.
+   * state (virtual time, buffers), so a replay repeats it without a log
+   * entry. decide() calls it only when the lower bound BUF_OLDEST says a
+   * store may be overdue; it recomputes the bound exactly, so the scan over
+   * the threads happens about once per overdue store, not once per step.
    */
   private commitOverdue(): void {
     const { i32, f64, v } = this;
-    const limit = f64[this.vt] - f64[v.hf(F.BUFFER_MAX_MS)];
+    const limit = f64[this.vt] - f64[this.bufferMaxMs];
+    let oldest = Infinity;
     for (let t = 0; t < this.n; t++) {
       while (i32[v.t(t, T.BUF_LEN)] > 0 && f64[v.tf(t, TF.BUF_AT + i32[v.t(t, T.BUF_HEAD)])] <= limit) this.commitOldest(t);
+      if (i32[v.t(t, T.BUF_LEN)] > 0) oldest = Math.min(oldest, f64[v.tf(t, TF.BUF_AT + i32[v.t(t, T.BUF_HEAD)])]);
     }
+    f64[this.bufOldest] = oldest;
   }
 
   /** A commit of some thread's oldest buffered store, as a scheduling choice. */
