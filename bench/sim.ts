@@ -2,7 +2,8 @@
  * The simulation engine's speed for `npm run bench`: scheduled steps per
  * second, torturing the default variant with the default sim settings
  * (random strategy, the per-schedule mix of switch rates), over a few
- * seconds of wall time so that worker start-up is amortised. Target >= 100,000.
+ * seconds of wall time so that worker start-up is amortised. Target:
+ * bench.json (sim.stepsPerSecond).
  */
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
 import { runTorture } from '../torture/run/run.js';
