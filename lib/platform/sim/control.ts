@@ -139,9 +139,16 @@ export class ControlView {
   readonly layout: ControlLayout;
   /** The controller's thread id. */
   readonly main: number;
+  // The layout's bases as own fields: t()/tf()/hf() run on every step.
+  private readonly threadBase: number;
+  private readonly f64Threads: number;
+  private readonly f64Header: number;
 
   constructor(readonly sab: SharedArrayBuffer, sizes: ControlSizes) {
     this.layout = controlLayout(sizes);
+    this.threadBase = this.layout.threadBase;
+    this.f64Threads = this.layout.f64Threads;
+    this.f64Header = this.layout.f64Header;
     this.i32 = new Int32Array(sab);
     this.f64 = new Float64Array(sab);
     this.main = sizes.threads;
@@ -152,11 +159,11 @@ export class ControlView {
   }
 
   /** Cell index of field `f` of thread `t`. */
-  t(t: number, f: number): number { return this.layout.threadBase + t * T_SIZE + f; }
+  t(t: number, f: number): number { return this.threadBase + t * T_SIZE + f; }
   /** Float64 index of field `f` of thread `t`. */
-  tf(t: number, f: number): number { return this.layout.f64Threads + t * TF.SIZE + f; }
+  tf(t: number, f: number): number { return this.f64Threads + t * TF.SIZE + f; }
   /** Float64 index of header field `f`. */
-  hf(f: number): number { return this.layout.f64Header + f; }
+  hf(f: number): number { return this.f64Header + f; }
 
   get threads(): number { return this.layout.threads; }
   get step(): number { return this.i32[H.STEP]; }

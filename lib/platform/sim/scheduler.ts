@@ -57,6 +57,9 @@ export class Scheduler {
   private readonly nextTimer: number;
   private readonly bufOldest: number;
   private readonly bufferMaxMs: number;
+  private readonly stepMs: number;
+  private readonly controlTime: number;
+  private readonly traceBase: number;
   private readonly cand: Int32Array;
 
   constructor(readonly v: ControlView, readonly mem: Int32Array) {
@@ -67,6 +70,9 @@ export class Scheduler {
     this.nextTimer = v.hf(F.NEXT_TIMER);
     this.bufOldest = v.hf(F.BUF_OLDEST);
     this.bufferMaxMs = v.hf(F.BUFFER_MAX_MS);
+    this.stepMs = v.hf(F.STEP_MS);
+    this.controlTime = v.hf(F.CONTROL_TIME);
+    this.traceBase = v.layout.traceBase;
     this.cand = new Int32Array(this.n);
   }
 
@@ -107,7 +113,7 @@ export class Scheduler {
   /** Executes the bookkeeping of one step of `CURRENT`; returns the step number. */
   tick(): number {
     const i32 = this.i32;
-    this.f64[this.vt] += this.f64[this.v.layout.f64Header + F.STEP_MS];
+    this.f64[this.vt] += this.f64[this.stepMs];
     i32[H.RUN_LEN]++;
     return ++i32[H.STEP];
   }
@@ -115,7 +121,7 @@ export class Scheduler {
   /** Whether the controller wants the baton before the next step. */
   needsControl(): boolean {
     const i32 = this.i32;
-    return i32[H.STEP] >= i32[H.CONTROL_STEP] || this.f64[this.vt] >= this.f64[this.v.layout.f64Header + F.CONTROL_TIME] || i32[H.FAILED] !== 0;
+    return i32[H.STEP] >= i32[H.CONTROL_STEP] || this.f64[this.vt] >= this.f64[this.controlTime] || i32[H.FAILED] !== 0;
   }
 
   private rand(): number {
@@ -380,7 +386,7 @@ export class Scheduler {
   trace(thread: number, op: Op, cell: number, value: number): void {
     const i32 = this.i32;
     const pos = i32[H.TRACE_POS]++;
-    const at = this.v.layout.traceBase + (pos % i32[H.TRACE_CAP]) * TRACE_WORDS;
+    const at = this.traceBase + (pos % i32[H.TRACE_CAP]) * TRACE_WORDS;
     i32[at] = i32[H.STEP];
     i32[at + 1] = thread;
     i32[at + 2] = op;
