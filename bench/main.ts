@@ -100,6 +100,8 @@ async function main(): Promise<void> {
   const sim = await benchSim();
   values['sim.stepsPerSecond'] = sim.stepsPerSecond;
   values['sim.tsoStepsPerSecond'] = sim.tsoStepsPerSecond;
+  values['sim.noSwitchStepsPerSecond'] = sim.noSwitchStepsPerSecond;
+  values['sim.tsoNoSwitchStepsPerSecond'] = sim.tsoNoSwitchStepsPerSecond;
 
   const result = {
     date: new Date().toISOString(),
