@@ -10,15 +10,23 @@
  * C flavor: the same harness round on examples/c/flip-rcu.c (compiled to
  * WebAssembly, every shared access an import), in the same rounds, as a
  * ratio to qemu-v0's TypeScript readers. Skipped when clang is missing.
+ *
+ * Updaters: the default scenario as a user runs it, grace periods per
+ * second beside its reader rate (bench/updaters.ts). Sim: scheduled steps
+ * per second (bench/sim.ts). Targets: bench.json (bench/figures.ts).
  */
 import { Worker } from 'node:worker_threads';
-import { mkdirSync, existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
 import { runTorture } from '../torture/run/run.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { writeJsonAtomic } from '../torture/report/results.js';
 import { findToolchain } from '../torture/c/toolchain.js';
+import { figureTable, loadBenchFile, recordMeasured } from './figures.js';
+import { updaterRound, type UpdaterRound } from './updaters.js';
+import { benchSim } from './sim.js';
 
 const READERS = 2;
 const ROUND_MS = 3000;
@@ -56,53 +64,60 @@ function haveClang(): boolean {
 }
 
 async function main(): Promise<void> {
+  const record = process.argv.includes('--record');
+  const file = loadBenchFile();
   const bare: number[] = [];
   const harness: number[] = [];
   const c: number[] = [];
+  const updaters: UpdaterRound[] = [];
   const withC = haveClang();
   if (!withC) process.stdout.write('no clang/wasm-ld: the C flavor round is skipped\n');
   for (let r = 0; r < ROUNDS; r++) {
     bare.push(await bareRound());
     harness.push(await harnessRound(1000 + r));
     if (withC) c.push(await harnessRound(1000 + r, C_FLAVOR));
+    updaters.push(await updaterRound(1000 + r, ROUND_MS));
+    const u = updaters[r];
     process.stdout.write(`round ${r + 1}/${ROUNDS}: bare ${Math.round(bare[r])}/s, harness ${Math.round(harness[r])}/s` +
-      (withC ? `, C flavor ${Math.round(c[r])}/s` : '') + ' per reader thread\n');
+      (withC ? `, C flavor ${Math.round(c[r])}/s` : '') + ' per reader thread; ' +
+      `default scenario ${Math.round(u.readsPerReader)}/s per reader, ${Math.round(u.gracePeriodsPerSec)} grace periods/s\n`);
   }
   const barePerThread = median(bare);
   const harnessPerThread = median(harness);
-  const result: Record<string, unknown> = {
+  const mid = (f: (u: UpdaterRound) => number) => median(updaters.map(f));
+  const values: Record<string, number> = {
+    'reader.harnessPerThread': harnessPerThread,
+    'reader.barePerThread': barePerThread,
+    'reader.ratio': harnessPerThread / barePerThread,
+    'updaters.readsPerReader': mid((u) => u.readsPerReader),
+    'updaters.gracePeriodsPerSec': mid((u) => u.gracePeriodsPerSec),
+    'updaters.synchronizesPerSec': mid((u) => u.synchronizesPerSec),
+  };
+  if (withC) {
+    values['cFlavor.perThread'] = median(c);
+    values['cFlavor.ratioToTypeScript'] = median(c) / harnessPerThread;
+  }
+  const sim = await benchSim();
+  values['sim.stepsPerSecond'] = sim.stepsPerSecond;
+  values['sim.tsoStepsPerSecond'] = sim.tsoStepsPerSecond;
+  values['sim.noSwitchStepsPerSecond'] = sim.noSwitchStepsPerSecond;
+  values['sim.tsoNoSwitchStepsPerSecond'] = sim.tsoNoSwitchStepsPerSecond;
+
+  const result = {
     date: new Date().toISOString(),
     node: process.version,
-    reader: { harnessPerThread, barePerThread, ratio: harnessPerThread / barePerThread, target: 0.5, readers: READERS, roundMs: ROUND_MS, rounds: ROUNDS },
+    loadAverage: loadavg().map((x) => Number(x.toFixed(2))),
+    setup: { readers: READERS, roundMs: ROUND_MS, rounds: ROUNDS, defaultScenario: { readers: updaters[0].readers, fakewriters: updaters[0].fakewriters }, simSchedules: sim.schedules },
+    figures: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, { value: v, ...(file.figures[k]?.min !== undefined ? { min: file.figures[k].min } : {}) }])),
   };
-  if (withC) result.cFlavor = { flavor: C_FLAVOR, perThread: median(c), ratioToTypeScript: median(c) / harnessPerThread };
-
-  // The simulation engine's scheduled steps per second, when it is built.
-  const simBench = new URL('./sim.js', import.meta.url);
-  if (existsSync(fileURLToPath(simBench))) {
-    const mod = (await import(simBench.href)) as { benchSim?: () => Promise<{ stepsPerSecond: number }> };
-    if (mod.benchSim) result.sim = { ...(await mod.benchSim()), target: 100_000 };
-  }
-
   mkdirSync('results', { recursive: true });
   writeJsonAtomic('results/bench.json', result);
-  const reader = result.reader as { harnessPerThread: number; barePerThread: number; ratio: number };
-  const rows = [
-    ['metric', 'value', 'target'],
-    ['reader sections/s per thread, harness', Math.round(reader.harnessPerThread).toLocaleString('en-US'), ''],
-    ['reader sections/s per thread, bare loop', Math.round(reader.barePerThread).toLocaleString('en-US'), ''],
-    ['ratio harness / bare', reader.ratio.toFixed(2), '>= 0.50'],
-  ];
-  if (result.cFlavor) {
-    const cf = result.cFlavor as { perThread: number; ratioToTypeScript: number };
-    rows.push(['reader sections/s per thread, C flip-rcu', Math.round(cf.perThread).toLocaleString('en-US'), '']);
-    rows.push(['ratio C / qemu-v0 (TypeScript)', cf.ratioToTypeScript.toFixed(2), '']);
-  }
-  if (result.sim) rows.push(['sim scheduled steps/s', Math.round((result.sim as { stepsPerSecond: number }).stepsPerSecond).toLocaleString('en-US'), '>= 100,000']);
-  const w = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const r of rows) process.stdout.write(r.map((c, i) => c.padEnd(w[i])).join('  ') + '\n');
-  process.stdout.write('wrote results/bench.json\n');
+  const { lines, missed } = figureTable(file, values);
+  for (const l of lines) process.stdout.write(l + '\n');
+  process.stdout.write(`load average at the end: ${result.loadAverage.join(' ')} (figures on a loaded machine are low)\n`);
+  if (missed.length) process.stdout.write(`below target: ${missed.join(', ')}\n`);
+  process.stdout.write('wrote results/bench.json' + (record ? ' and the measured block of bench.json' : '') + '\n');
+  if (record) recordMeasured(file, result);
 }
-
 
 await main();

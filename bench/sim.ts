@@ -2,11 +2,13 @@
  * The simulation engine's speed for `npm run bench`: scheduled steps per
  * second, torturing the default variant with the default sim settings
  * (random strategy, the per-schedule mix of switch rates), over a few
- * seconds of wall time so that worker start-up is amortised. Target >= 100,000.
+ * seconds of wall time so that worker start-up is amortised. Target:
+ * bench.json (sim.stepsPerSecond).
  */
 import { DEFAULT_FLAVOR } from '../lib/rcu/registry.js';
 import { runTorture } from '../torture/run/run.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { noSwitchStepsPerSecond } from './sim-step.js';
 
 const WALL_MS = 8000;
 
@@ -18,9 +20,21 @@ async function stepsPerSecond(memoryModel: 'sc' | 'tso'): Promise<{ stepsPerSeco
   return { stepsPerSecond: Math.round(sim.steps / (s.durationMs / 1000)), schedules: sim.schedules };
 }
 
-export async function benchSim(): Promise<{ stepsPerSecond: number; tsoStepsPerSecond: number; schedules: number }> {
+export interface SimFigures {
+  stepsPerSecond: number;
+  tsoStepsPerSecond: number;
+  noSwitchStepsPerSecond: number;
+  tsoNoSwitchStepsPerSecond: number;
+  schedules: number;
+}
+
+export async function benchSim(): Promise<SimFigures> {
   const sc = await stepsPerSecond('sc');
   const tso = await stepsPerSecond('tso');
-  process.stdout.write(`sim: ${sc.stepsPerSecond} steps/s (sc, ${sc.schedules} schedules), ${tso.stepsPerSecond} steps/s (tso)\n`);
-  return { stepsPerSecond: sc.stepsPerSecond, tsoStepsPerSecond: tso.stepsPerSecond, schedules: sc.schedules };
+  const alone = noSwitchStepsPerSecond('sc');
+  const tsoAlone = noSwitchStepsPerSecond('tso');
+  process.stdout.write(`sim: ${sc.stepsPerSecond} steps/s (sc, ${sc.schedules} schedules), ${tso.stepsPerSecond} steps/s (tso); ` +
+    `no-switch step ${Math.round(alone)}/s (sc), ${Math.round(tsoAlone)}/s (tso)\n`);
+  return { stepsPerSecond: sc.stepsPerSecond, tsoStepsPerSecond: tso.stepsPerSecond, noSwitchStepsPerSecond: alone,
+    tsoNoSwitchStepsPerSecond: tsoAlone, schedules: sc.schedules };
 }

@@ -43,13 +43,19 @@ export const H = {
   SPIN_LIMIT: 26,    // this many steps in a row without a write count as spinning
   LOG_CAP: 27,
   TRACE_CAP: 28,
+  SPINNER: 29,       // the waiting worker that spins (thread id + 1), 0 if none (see awaitTurn)
   PCT_POINTS: 32,    // up to MAX_PCT_POINTS sorted step numbers
   SIZE: 48,
 } as const;
 export const MAX_PCT_POINTS = 16;
 
 /** Float64 header cells (indices into the Float64 view). */
-export const F = { VTIME: 0, NEXT_TIMER: 1, CONTROL_TIME: 2, STEP_MS: 3, BUFFER_MAX_MS: 4, SIZE: 5 } as const;
+export const F = {
+  VTIME: 0, NEXT_TIMER: 1, CONTROL_TIME: 2, STEP_MS: 3, BUFFER_MAX_MS: 4,
+  /** TSO: a lower bound of the oldest buffered store's BUF_AT (Infinity: none), so the overdue check is O(1). */
+  BUF_OLDEST: 5,
+  SIZE: 6,
+} as const;
 
 export const enum Mode { Record = 0, Replay = 1 }
 export const enum Strategy { Random = 0, Pct = 1 }
@@ -71,6 +77,7 @@ export const T = {
   BUF_LEN: 8,
   BLOCK_OP: 9,      // Op of the blocking call (deadlock reports)
   WAIT_EXPECTED: 10,
+  PARKED: 11,       // 1: this thread's worker sleeps in the futex on TURN (needs a notify)
   BUF: 16,          // BUF_CAP (cell, value) pairs
 } as const;
 /** Store-buffer depth per thread; a full buffer commits its oldest entry. */
@@ -79,6 +86,16 @@ const T_SIZE = T.BUF + 2 * BUF_CAP;
 /** Per-thread Float64 cells. */
 /** BUF_AT: the virtual time each store-buffer slot was filled (BUF_CAP of them). */
 export const TF = { DEADLINE: 0, SINCE: 1, BUF_AT: 2, SIZE: 2 + BUF_CAP } as const;
+
+/**
+ * Loads of the turn flag a waiting worker spins on before it parks in the
+ * futex: from SPIN_MIN (a fraction of a microsecond) to SPIN_MAX (some tens
+ * of microseconds, about a futex round trip on a busy machine). Per worker,
+ * adapted in awaitTurn; it never feeds into a decision.
+ */
+const SPIN_MIN = 64;
+const SPIN_MAX = 1 << 15;
+const spin = { loads: 1024 };
 
 /** One trace entry: step, thread, op, cell, value. */
 export const TRACE_WORDS = 5;
@@ -122,9 +139,16 @@ export class ControlView {
   readonly layout: ControlLayout;
   /** The controller's thread id. */
   readonly main: number;
+  // The layout's bases as own fields: t()/tf()/hf() run on every step.
+  private readonly threadBase: number;
+  private readonly f64Threads: number;
+  private readonly f64Header: number;
 
   constructor(readonly sab: SharedArrayBuffer, sizes: ControlSizes) {
     this.layout = controlLayout(sizes);
+    this.threadBase = this.layout.threadBase;
+    this.f64Threads = this.layout.f64Threads;
+    this.f64Header = this.layout.f64Header;
     this.i32 = new Int32Array(sab);
     this.f64 = new Float64Array(sab);
     this.main = sizes.threads;
@@ -135,11 +159,11 @@ export class ControlView {
   }
 
   /** Cell index of field `f` of thread `t`. */
-  t(t: number, f: number): number { return this.layout.threadBase + t * T_SIZE + f; }
+  t(t: number, f: number): number { return this.threadBase + t * T_SIZE + f; }
   /** Float64 index of field `f` of thread `t`. */
-  tf(t: number, f: number): number { return this.layout.f64Threads + t * TF.SIZE + f; }
+  tf(t: number, f: number): number { return this.f64Threads + t * TF.SIZE + f; }
   /** Float64 index of header field `f`. */
-  hf(f: number): number { return this.layout.f64Header + f; }
+  hf(f: number): number { return this.f64Header + f; }
 
   get threads(): number { return this.layout.threads; }
   get step(): number { return this.i32[H.STEP]; }
@@ -148,28 +172,63 @@ export class ControlView {
 
   // ---- the baton ---------------------------------------------------------------
 
-  /** Gives the baton to `t` (Atomics orders everything written before it). */
+  /**
+   * Gives the baton to `t` (Atomics orders everything written before it).
+   * The futex wake (a system call) only when `t` has parked: a thread that
+   * is still in its bounded spin sees the flag by itself.
+   */
   handTo(t: number): void {
-    this.i32[H.BATON] = t;
+    const i32 = this.i32;
+    i32[H.BATON] = t;
     const turn = this.t(t, T.TURN);
-    Atomics.store(this.i32, turn, 1);
-    Atomics.notify(this.i32, turn, 1);
+    // seq_cst store, then the load of PARKED: with the waiter's store of PARKED before its
+    // load of TURN (Dekker), either it sees the turn or this sees it parked.
+    Atomics.store(i32, turn, 1);
+    if (Atomics.load(i32, turn + (T.PARKED - T.TURN)) !== 0) Atomics.notify(i32, turn, 1);
   }
 
-  /** Blocks this worker until it is `t`'s turn. */
+  /**
+   * Blocks this worker until it is `t`'s turn: a bounded spin first, then
+   * the futex wait. A futex sleep and wake costs tens of microseconds and
+   * the baton often comes straight back; but on 2 cores a second spinner
+   * would take the core of the thread that holds the baton, so only one
+   * worker spins at a time (H.SPINNER), and how long adapts to how often
+   * spinning paid off in this worker (a loaded machine makes it pay less).
+   */
   awaitTurn(t: number): void {
+    const i32 = this.i32;
     const turn = this.t(t, T.TURN);
-    while (Atomics.load(this.i32, turn) === 0) Atomics.wait(this.i32, turn, 0);
-    Atomics.store(this.i32, turn, 0);
+    if (Atomics.compareExchange(i32, H.SPINNER, 0, t + 1) === 0) {
+      const budget = spin.loads;
+      let k = 0;
+      while (k < budget && Atomics.load(i32, turn) === 0) k++;
+      Atomics.store(i32, H.SPINNER, 0);
+      if (k < budget) {
+        spin.loads = Math.min(SPIN_MAX, budget * 2);
+        Atomics.store(i32, turn, 0);
+        return;
+      }
+      spin.loads = Math.max(SPIN_MIN, budget >> 1);
+    }
+    const parked = turn + (T.PARKED - T.TURN);
+    // Announce the sleep before the last look at TURN (see handTo).
+    Atomics.store(i32, parked, 1);
+    while (Atomics.load(i32, turn) === 0) Atomics.wait(i32, turn, 0);
+    Atomics.store(i32, parked, 0);
+    Atomics.store(i32, turn, 0);
   }
 
   /** The controller's wait: asynchronous, so the main thread's event loop keeps running. */
   async awaitTurnAsync(t: number): Promise<void> {
     const turn = this.t(t, T.TURN);
+    const parked = turn + (T.PARKED - T.TURN);
+    // It never spins (the event loop must run): parked for the whole wait, before the first look at TURN.
+    Atomics.store(this.i32, parked, 1);
     while (Atomics.load(this.i32, turn) === 0) {
       const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.i32, turn, 0);
       if (r.async) await r.value;
     }
+    Atomics.store(this.i32, parked, 0);
     Atomics.store(this.i32, turn, 0);
   }
 

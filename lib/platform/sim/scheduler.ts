@@ -55,6 +55,11 @@ export class Scheduler {
   readonly n: number;
   private readonly vt: number;
   private readonly nextTimer: number;
+  private readonly bufOldest: number;
+  private readonly bufferMaxMs: number;
+  private readonly stepMs: number;
+  private readonly controlTime: number;
+  private readonly traceBase: number;
   private readonly cand: Int32Array;
 
   constructor(readonly v: ControlView, readonly mem: Int32Array) {
@@ -63,6 +68,11 @@ export class Scheduler {
     this.n = v.threads;
     this.vt = v.hf(F.VTIME);
     this.nextTimer = v.hf(F.NEXT_TIMER);
+    this.bufOldest = v.hf(F.BUF_OLDEST);
+    this.bufferMaxMs = v.hf(F.BUFFER_MAX_MS);
+    this.stepMs = v.hf(F.STEP_MS);
+    this.controlTime = v.hf(F.CONTROL_TIME);
+    this.traceBase = v.layout.traceBase;
     this.cand = new Int32Array(this.n);
   }
 
@@ -94,6 +104,7 @@ export class Scheduler {
     f64[v.hf(F.CONTROL_TIME)] = Infinity;
     f64[v.hf(F.STEP_MS)] = p.stepMs;
     f64[v.hf(F.BUFFER_MAX_MS)] = p.bufferMaxMs;
+    f64[v.hf(F.BUF_OLDEST)] = Infinity;
     i32[H.CONTROL_STEP] = 0x7fffffff;
   }
 
@@ -102,7 +113,7 @@ export class Scheduler {
   /** Executes the bookkeeping of one step of `CURRENT`; returns the step number. */
   tick(): number {
     const i32 = this.i32;
-    this.f64[this.vt] += this.f64[this.v.layout.f64Header + F.STEP_MS];
+    this.f64[this.vt] += this.f64[this.stepMs];
     i32[H.RUN_LEN]++;
     return ++i32[H.STEP];
   }
@@ -110,7 +121,7 @@ export class Scheduler {
   /** Whether the controller wants the baton before the next step. */
   needsControl(): boolean {
     const i32 = this.i32;
-    return i32[H.STEP] >= i32[H.CONTROL_STEP] || this.f64[this.vt] >= this.f64[this.v.layout.f64Header + F.CONTROL_TIME] || i32[H.FAILED] !== 0;
+    return i32[H.STEP] >= i32[H.CONTROL_STEP] || this.f64[this.vt] >= this.f64[this.controlTime] || i32[H.FAILED] !== 0;
   }
 
   private rand(): number {
@@ -132,7 +143,10 @@ export class Scheduler {
   decide(me: number, yieldHint: boolean): number {
     const i32 = this.i32;
     if (this.f64[this.nextTimer] <= this.f64[this.vt]) this.fireTimers();
-    if (i32[H.BUF_TOTAL] > 0) { this.commitOverdue(); if (i32[H.BUF_TOTAL] > 0) this.maybeCommit(); }
+    if (i32[H.BUF_TOTAL] > 0) {
+      if (this.f64[this.bufOldest] <= this.f64[this.vt] - this.f64[this.bufferMaxMs]) this.commitOverdue();
+      if (i32[H.BUF_TOTAL] > 0) this.maybeCommit();
+    }
     const replay = i32[H.MODE] === Mode.Replay;
     if (i32[H.RUN_LEN] >= i32[H.QUANTUM]) yieldHint = true;
     let next: number;
@@ -287,7 +301,10 @@ export class Scheduler {
     const slot = (i32[v.t(me, T.BUF_HEAD)] + len) % BUF_CAP;
     i32[v.t(me, T.BUF + 2 * slot)] = cell;
     i32[v.t(me, T.BUF + 2 * slot + 1)] = value;
-    this.f64[v.tf(me, TF.BUF_AT + slot)] = this.f64[this.vt];
+    const now = this.f64[this.vt];
+    this.f64[v.tf(me, TF.BUF_AT + slot)] = now;
+    // Commits only ever remove stores, so the bound stays a lower bound until commitOverdue recomputes it.
+    if (now < this.f64[this.bufOldest]) this.f64[this.bufOldest] = now;
     i32[v.t(me, T.BUF_LEN)] = len + 1;
     i32[H.BUF_TOTAL]++;
   }
@@ -324,14 +341,20 @@ export class Scheduler {
 
   /**
    * Commits every store older than the buffer bound. A function of the
-   * state (virtual time, buffers), so a replay repeats it without a log entry.
+   * state (virtual time, buffers), so a replay repeats it without a log
+   * entry. decide() calls it only when the lower bound BUF_OLDEST says a
+   * store may be overdue; it recomputes the bound exactly, so the scan over
+   * the threads happens about once per overdue store, not once per step.
    */
   private commitOverdue(): void {
     const { i32, f64, v } = this;
-    const limit = f64[this.vt] - f64[v.hf(F.BUFFER_MAX_MS)];
+    const limit = f64[this.vt] - f64[this.bufferMaxMs];
+    let oldest = Infinity;
     for (let t = 0; t < this.n; t++) {
       while (i32[v.t(t, T.BUF_LEN)] > 0 && f64[v.tf(t, TF.BUF_AT + i32[v.t(t, T.BUF_HEAD)])] <= limit) this.commitOldest(t);
+      if (i32[v.t(t, T.BUF_LEN)] > 0) oldest = Math.min(oldest, f64[v.tf(t, TF.BUF_AT + i32[v.t(t, T.BUF_HEAD)])]);
     }
+    f64[this.bufOldest] = oldest;
   }
 
   /** A commit of some thread's oldest buffered store, as a scheduling choice. */
@@ -363,7 +386,7 @@ export class Scheduler {
   trace(thread: number, op: Op, cell: number, value: number): void {
     const i32 = this.i32;
     const pos = i32[H.TRACE_POS]++;
-    const at = this.v.layout.traceBase + (pos % i32[H.TRACE_CAP]) * TRACE_WORDS;
+    const at = this.traceBase + (pos % i32[H.TRACE_CAP]) * TRACE_WORDS;
     i32[at] = i32[H.STEP];
     i32[at + 1] = thread;
     i32[at + 2] = op;

@@ -29,7 +29,7 @@ export class SimPlatform implements Platform {
   /** Steps in a row without a write: a thread polling memory this long is spinning. */
   private streak = 0;
   private readonly spinLimit: number;
-  private readonly hits = new Map<string, number>();
+  private readonly hits = new Map<string, { id: number; count: number }>();
 
   constructor(control: SharedArrayBuffer, sizes: ControlSizes, readonly mem: Int32Array, readonly me: number) {
     this.v = new ControlView(control, sizes);
@@ -103,23 +103,35 @@ export class SimPlatform implements Platform {
     this.s.trace(this.me, Op.Store, cell, value);
   }
 
-  /** A read-modify-write: a locked instruction, so it drains the buffer first (x86). */
-  private rmw(op: Op, cell: number, f: (old: number) => number): number {
+  /**
+   * A read-modify-write: a locked instruction, so it drains the buffer
+   * first (x86). `b` is the operand (the expected value for a cmpxchg, with
+   * `c` the desired one); a switch rather than a closure, so the call
+   * allocates nothing.
+   */
+  private rmw(op: Op, cell: number, b: number, c = 0): number {
     this.enter(true);
     if (this.tso) this.s.drain(this.me);
-    const old = this.mem[cell];
-    this.mem[cell] = f(old);
+    const mem = this.mem;
+    const old = mem[cell];
+    switch (op) {
+      case Op.Exchange: mem[cell] = b; break;
+      case Op.CompareExchange: if (old === b) mem[cell] = c; break;
+      case Op.FetchAdd: mem[cell] = (old + b) | 0; break;
+      case Op.FetchOr: mem[cell] = old | b; break;
+      default: mem[cell] = old & b;
+    }
     this.s.trace(this.me, op, cell, old);
     return old;
   }
 
-  exchange(cell: number, value: number, _order?: MemoryOrder): number { return this.rmw(Op.Exchange, cell, () => value); }
+  exchange(cell: number, value: number, _order?: MemoryOrder): number { return this.rmw(Op.Exchange, cell, value); }
   compareExchange(cell: number, expected: number, desired: number, _order?: MemoryOrder): number {
-    return this.rmw(Op.CompareExchange, cell, (old) => (old === expected ? desired : old));
+    return this.rmw(Op.CompareExchange, cell, expected, desired);
   }
-  fetchAdd(cell: number, delta: number, _order?: MemoryOrder): number { return this.rmw(Op.FetchAdd, cell, (old) => (old + delta) | 0); }
-  fetchOr(cell: number, bits: number, _order?: MemoryOrder): number { return this.rmw(Op.FetchOr, cell, (old) => old | bits); }
-  fetchAnd(cell: number, bits: number, _order?: MemoryOrder): number { return this.rmw(Op.FetchAnd, cell, (old) => old & bits); }
+  fetchAdd(cell: number, delta: number, _order?: MemoryOrder): number { return this.rmw(Op.FetchAdd, cell, delta); }
+  fetchOr(cell: number, bits: number, _order?: MemoryOrder): number { return this.rmw(Op.FetchOr, cell, bits); }
+  fetchAnd(cell: number, bits: number, _order?: MemoryOrder): number { return this.rmw(Op.FetchAnd, cell, bits); }
 
   fence(): void {
     this.enter(false);
@@ -174,11 +186,16 @@ export class SimPlatform implements Platform {
 
   point(name: string): void {
     this.enter(false);
-    this.hits.set(name, (this.hits.get(name) ?? 0) + 1);
-    this.s.trace(this.me, Op.Point, pointId(name), 0);
+    // One lookup per call: the count and the name's trace id (hashed once per name).
+    let hit = this.hits.get(name);
+    if (hit === undefined) this.hits.set(name, hit = { id: pointId(name), count: 0 });
+    hit.count++;
+    this.s.trace(this.me, Op.Point, hit.id, 0);
   }
 
-  pointHits(): Record<string, number> { return Object.fromEntries(this.hits); }
+  pointHits(): Record<string, number> {
+    return Object.fromEntries([...this.hits].map(([name, h]) => [name, h.count]));
+  }
 
   // ---- the harness's hooks ------------------------------------------------------------------
 
