@@ -12,7 +12,9 @@ import { BACKLOG_CHECK } from './backlog.js';
 import { HEARTBEAT_CHECK } from './heartbeat.js';
 import { END_OF_RUN_CHECK } from './end-of-run.js';
 import { GP_SEQ_CHECK } from './gp-seq.js';
+import { SHORT_GP_CHECK } from './short-grace-period.js';
 
 export const CHECKS: readonly CheckSpec[] = [
   READER_CHECK, CALLBACK_CHECK, DRAIN_CHECK, STALL_CHECK, BACKLOG_CHECK, HEARTBEAT_CHECK, END_OF_RUN_CHECK, GP_SEQ_CHECK,
+  SHORT_GP_CHECK,
 ];
