@@ -33,12 +33,13 @@ export type SectionBody = () => void;
 
 /**
  * One checked read-side critical section through `rcu`: lock, read gpSeq,
- * pick up the current element, run `body` (nested `nest` levels deeper),
+ * pick up the current element, run `body` (nested `nest` levels deeper if
+ * `around`, else after a nest of `nest` levels opened and closed),
  * read the element and gpSeq again, unlock, check, count. Shared by readers
  * and registration churners. Both gpSeq reads are inside the section: they
  * serve the exact short-grace-period check and the Reader Batch histogram.
  */
-export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, body: SectionBody | null): void {
+export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, body: SectionBody | null, around = true): void {
   const { p, f64 } = ctx;
   const peek = ctx.peek;
   const st = ctx.stats;
@@ -56,13 +57,17 @@ export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, bo
   // before readUnlock's release store.
   const gen0 = peek(e + E.GEN);
   for (let i = 0; i < nest; i++) rcu.readLock();
+  // A nest closed before the delay: the section changes its nesting while it
+  // holds the element (Linux's rcutorture_one_extend), and the delay and the
+  // reads run under the outermost lock alone.
+  if (!around) for (let i = 0; i < nest; i++) rcu.readUnlock();
   if (body !== null) body();
   const pipe = peek(e + E.PIPE);
   const mbtest = peek(e + E.MBTEST);
   const gen1 = peek(e + E.GEN);
   const data = peek(e + E.DATA);
   const last = seqs ? rcu.gpSeq!() : NaN;
-  for (let i = 0; i < nest; i++) rcu.readUnlock();
+  if (around) for (let i = 0; i < nest; i++) rcu.readUnlock();
   rcu.readUnlock();
 
   if (seqs) {
@@ -163,7 +168,8 @@ export function runReader(ctx: RoleContext): void {
         nest = nestDepth(draw, rf.maxNesting);
         ctx.count(NESTED);
       }
-      readSection(ctx, rcu, nest, body);
+      // Bit 16 (outside the bits above): the nest around the delay or closed before it.
+      readSection(ctx, rcu, nest, body, (draw & 0x10000) === 0);
       busy?.afterSection();
       if (rcu.quiescentState && n % QS_EVERY === 0) rcu.quiescentState();
       sleeps?.betweenSections();
