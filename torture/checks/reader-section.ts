@@ -19,7 +19,7 @@ export const READER_CHECK: CheckSpec = {
 
 /** What one section read: the element and its cells, the nesting, and gpSeq inside (NaN without gpSeq). */
 export interface SectionReads {
-  nest: number; e: number; gen0: number; pipe: number; mbtest: number; gen1: number; data: number;
+  nest: number; around: boolean; e: number; gen0: number; pipe: number; mbtest: number; gen1: number; data: number;
   inside: number; last: number;
 }
 
@@ -36,6 +36,15 @@ export function reportFailedSection(ctx: RoleContext, r: SectionReads, afterUnlo
   const reclaimed = elementReclaimed(r.gen0, r.pipe, r.mbtest, r.gen1, r.data);
   const hasSeq = r.inside === r.inside;
   const short = hasSeq && gpElapsedInside(r.inside, r.last);
+  // The record first: under the sim engine a failure ends the schedule at once.
+  const t = ctx.section;
+  if (!ctx.firstFailingReader) ctx.firstFailingReader = {
+    cls: reclaimed ? 'use-after-reclaim' : 'short-grace-period',
+    role: ctx.task.role, thread: ctx.task.slot, atMs: ctx.p.now(),
+    depth: 1 + r.nest, nestAroundDelay: r.around, delays: delayNames(t.delays), delayMs: t.delayMs,
+    gpSeq: hasSeq ? { afterLock: r.inside, beforeUnlock: r.last, afterUnlock } : undefined,
+    element: r.e, generation: r.gen0, generationAfter: r.gen1, pipe, mbtest: r.mbtest, poisoned,
+  };
   if (reclaimed) {
     ctx.fail('use-after-reclaim',
       `${who} held element ${r.e} (generation ${r.gen0}) across grace periods: ` +
@@ -46,13 +55,4 @@ export function reportFailedSection(ctx: RoleContext, r: SectionReads, afterUnlo
       `${who}: a full grace period started and ended inside its read-side critical section: ` +
       `gpSeq ${r.inside} after lock, ${r.last} before unlock (done at ${gpSeqSnap(r.inside)})`);
   }
-  if (ctx.firstFailingReader) return;
-  const t = ctx.section;
-  ctx.firstFailingReader = {
-    cls: reclaimed ? 'use-after-reclaim' : 'short-grace-period',
-    role: ctx.task.role, thread: ctx.task.slot, atMs: ctx.p.now(),
-    depth: 1 + r.nest, delays: delayNames(t.delays), delayMs: t.delayMs,
-    gpSeq: hasSeq ? { afterLock: r.inside, beforeUnlock: r.last, afterUnlock } : undefined,
-    element: r.e, generation: r.gen0, generationAfter: r.gen1, pipe, mbtest: r.mbtest, poisoned,
-  };
 }

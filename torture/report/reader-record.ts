@@ -35,6 +35,8 @@ export interface ReaderRecord {
   atMs: number;
   /** Read locks held at the deepest point (1: not nested). */
   depth: number;
+  /** Whether the nested locks were held across the delay (else opened and closed before it). */
+  nestAroundDelay: boolean;
   delays: DelayName[];
   delayMs: number;
   /** gpSeq read right after readLock, right before readUnlock, and after readUnlock (absent: the flavor has none). */
@@ -64,7 +66,7 @@ export function formatReaderRecord(r: ReaderRecord): string[] {
   const delays = r.delays.length ? `${r.delays.join('+')} (${r.delayMs.toFixed(3)} ms)` : 'none';
   return [
     `  first failing reader (${r.cls}): ${r.role} ${r.thread} at ${r.atMs.toFixed(1)} ms`,
-    `    nesting depth ${r.depth}, delays ${delays}, ${seq}`,
+    `    nesting depth ${r.depth}${r.depth > 1 && !r.nestAroundDelay ? ' (closed before the delay)' : ''}, delays ${delays}, ${seq}`,
     `    element ${r.element}: generation ${r.generation} -> ${r.generationAfter}, pipe ${r.pipe}, mbtest ${r.mbtest}${r.poisoned ? ', poisoned' : ''}`,
   ];
 }

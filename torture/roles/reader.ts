@@ -75,7 +75,7 @@ export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, bo
     ctx.seeGpSeq(last);
   }
   if (elementReclaimed(gen0, pipe, mbtest, gen1, data) || (seqs && gpElapsedInside(inside, last))) {
-    reportFailedSection(ctx, { nest, e, gen0, pipe, mbtest, gen1, data, inside, last }, seqs ? rcu.gpSeq!() : NaN);
+    reportFailedSection(ctx, { nest, around, e, gen0, pipe, mbtest, gen1, data, inside, last }, seqs ? rcu.gpSeq!() : NaN);
   }
   f64[st + ST.PIPE + (pipe > PIPE_LEN ? PIPE_LEN : pipe)]++;
   const batch = seqs ? (last - inside + 1) >> 1 : 0;

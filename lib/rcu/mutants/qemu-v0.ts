@@ -106,7 +106,7 @@ export const qemuV0EarlyCallbacks = mutant(qemuV0, {
 export const qemuV0NarrowSinglePhase = mutant(qemuV0, {
   bug: 'narrow-single-phase',
   description: 'narrow counter with the single-phase increment: a reader preempted across a wrap looks quiescent',
-  expected: ['use-after-reclaim'],
+  expected: ['use-after-reclaim', 'short-grace-period'],
   scenario: 'wrap-around',
   origin: 'the counter overflow that QEMU\'s and liburcu\'s two-phase grace period exists to prevent',
   attach: (p, heap, cfg) => new NarrowSinglePhase(p, heap, cfg),
@@ -140,7 +140,7 @@ export const qemuV0UnlockSkipsWake = mutant(qemuV0, {
 export const qemuV0RegisterUnlocked = mutant(qemuV0, {
   bug: 'register-unlocked',
   description: 'register/unregister skip registry_lock and race with wait_for_readers on the registry list',
-  expected: ['use-after-reclaim', 'gp-stall', 'callback-stall', 'worker-crash'],
+  expected: ['use-after-reclaim', 'short-grace-period', 'gp-stall', 'callback-stall', 'worker-crash'],
   scenario: 'registration-churn',
   attach: (p, heap, cfg) => new RegisterUnlocked(p, heap, cfg),
 });
@@ -148,7 +148,7 @@ export const qemuV0RegisterUnlocked = mutant(qemuV0, {
 export const qemuV0NoReaderBarrier = mutant(qemuV0, {
   bug: 'no-reader-barrier',
   description: 'the full barrier after store(me.ctr) in read_lock removed (visible only under a weak memory model)',
-  expected: ['use-after-reclaim'],
+  expected: ['use-after-reclaim', 'short-grace-period'],
   scenario: 'default',
   needsWeakMemory: true,
   attach: (p, heap, cfg) => new NoReaderBarrier(p, heap, cfg),
