@@ -20,6 +20,7 @@ describe('the variant set', () => {
       'busted', 'qemu-v0!early-callbacks', 'qemu-v1!count-after-gp', 'qemu-v0!narrow-single-phase',
       'qemu-v0!lost-wakeup', 'qemu-v0!no-force-notify', 'qemu-v0!unlock-skips-wake',
       'qemu-v0!register-unlocked', 'qemu-v0!no-reader-barrier', 'qemu-v3-semaphore!as-posted',
+      'qemu-v0!sometimes-no-wait', 'qemu-v0!nesting-wraps',
     ].sort());
     expect(new Set(FLAVORS.map((f) => f.name)).size).toBe(FLAVORS.length);
     for (const v of VARIANTS) expect(v.kind, v.name).toBe('variant');
