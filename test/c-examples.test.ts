@@ -49,11 +49,14 @@ describe('planted bugs in examples/c are found with their class', () => {
     }
   }, 120_000);
 
-  it('flip-rcu-no-fence.c: sim under TSO finds a use-after-reclaim over 3 seeds; SC in the same budget does not', async () => {
+  it('flip-rcu-no-fence.c: sim under TSO finds a too-short grace period (use-after-reclaim or short-grace-period) over 3 seeds; SC in the same budget does not', async () => {
     const budget = ['--engine', 'sim', '--schedules', '120'];
     for (const seed of ['1', '2', '3']) {
       const tso = await torture('flip-rcu-no-fence.c', [...budget, '--memory-model', 'tso', '--seed', seed]);
-      expect(classes(tso), `seed ${seed}`).toEqual(['use-after-reclaim']);
+      // The schedule stops at whichever reader check trips first.
+      const found = classes(tso);
+      expect(found.length, `seed ${seed}`).toBeGreaterThan(0);
+      for (const c of found) expect(['use-after-reclaim', 'short-grace-period'], `seed ${seed}`).toContain(c);
     }
     const sc = await torture('flip-rcu-no-fence.c', [...budget, '--memory-model', 'sc', '--seed', '1']);
     expect(classes(sc)).toEqual([]);

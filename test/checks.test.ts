@@ -9,6 +9,8 @@ import { CHECKS } from '../torture/checks/registry.js';
 import { FAILURE_CLASSES, expectedClasses } from '../torture/checks/classes.js';
 import { GpSeqObserver } from '../torture/checks/gp-seq.js';
 import { isLateLaunder } from '../torture/checks/forward-progress.js';
+import { gpElapsedInside } from '../torture/checks/short-grace-period.js';
+import { nestDepth } from '../torture/roles/reader.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
 import { runTorture } from '../torture/run/run.js';
 
@@ -85,5 +87,32 @@ describe('fixed layouts and random streams', () => {
       .toEqual([3, (1 << 16) + 3, 1 << 20, 0x50a0000 + 2, 0x5c4e0000 + 5]);
     expect(() => STREAMS.role(1 << 16)).toThrow(/thread slot 65536 is outside/);
     expect(() => STREAMS.schedule(-1)).toThrow(RangeError);
+  });
+});
+
+describe('short grace period: a full grace period inside one section', () => {
+  it('fires only when a grace period that started after the first read ended by the second (rcu_seq, wrap-safe)', () => {
+    expect(gpElapsedInside(4, 4)).toBe(false);
+    expect(gpElapsedInside(4, 5)).toBe(false);   // one started, still running
+    expect(gpElapsedInside(4, 6)).toBe(true);    // started and ended inside
+    expect(gpElapsedInside(5, 6)).toBe(false);   // the one in progress may have started before the section
+    expect(gpElapsedInside(5, 7)).toBe(false);
+    expect(gpElapsedInside(5, 8)).toBe(true);
+    expect(gpElapsedInside(0x7ffffffe, -0x80000000)).toBe(true);   // across 2^31, as rcu_seq_done
+    expect(gpElapsedInside(0x7ffffffd, 0x7fffffff)).toBe(false);
+    expect(gpElapsedInside(0x7ffffffd, -0x80000000)).toBe(true);
+  });
+});
+
+describe('reader nesting', () => {
+  it('depths are 1..maxNesting-1 extra locks, each level about half as likely as the one below', () => {
+    const counts = new Map<number, number>();
+    for (let low = 0; low < 1 << 12; low++) {
+      const d = nestDepth((low * 0x9e3779b1) << 12 | low, 8);
+      counts.set(d, (counts.get(d) ?? 0) + 1);
+    }
+    expect([...counts.keys()].sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    for (let d = 1; d < 6; d++) expect(counts.get(d)! / counts.get(d + 1)!).toBeCloseTo(2, 0);
+    expect(nestDepth(0xffffffff, 2)).toBe(1);
   });
 });

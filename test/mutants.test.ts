@@ -38,6 +38,8 @@ describe('planted bugs are found with their expected class', () => {
       expect(s.verdict).toBe('FAILURE');
       const found = m.expected.filter((c) => s.failures[c] > 0);
       expect(found, `found ${JSON.stringify(s.failures)}`).not.toEqual([]);
+      // A reader check that tripped leaves the failing reader's record (rtrsp).
+      if (s.failures['use-after-reclaim'] + s.failures['short-grace-period'] > 0) expect(s.firstFailingReader?.thread).toBeGreaterThanOrEqual(0);
     });
   }
 });

@@ -11,7 +11,7 @@ import { ebr } from './ebr/ebr.js';
 import { busted } from './mutants/busted.js';
 import {
   qemuV0EarlyCallbacks, qemuV0NarrowSinglePhase, qemuV0LostWakeup, qemuV0NoForceNotify,
-  qemuV0UnlockSkipsWake, qemuV0RegisterUnlocked, qemuV0NoReaderBarrier,
+  qemuV0UnlockSkipsWake, qemuV0RegisterUnlocked, qemuV0NoReaderBarrier, qemuV0SometimesNoWait, qemuV0NestingWraps,
 } from './mutants/qemu-v0.js';
 import { qemuV1CountAfterGp } from './mutants/qemu-v1.js';
 import { qemuV3SemaphoreAsPosted } from './mutants/qemu-v3-semaphore.js';
@@ -33,6 +33,8 @@ export const MUTANTS: RcuFlavor[] = [
   qemuV3SemaphoreAsPosted,
   urcuMbBarrierOwnOnly,
   urcuMbFloodStarved,
+  qemuV0SometimesNoWait,
+  qemuV0NestingWraps,
 ];
 export const FLAVORS: RcuFlavor[] = [...VARIANTS, ...MUTANTS];
 

@@ -19,6 +19,7 @@ export const FAILURE_CLASSES = [
   'leak',
   'worker-crash',
   'gp-seq-backwards',
+  'short-grace-period',
   'forward-progress',
 ] as const;
 export type FailureClass = (typeof FAILURE_CLASSES)[number];

@@ -14,8 +14,9 @@ import { END_OF_RUN_CHECK } from './end-of-run.js';
 import { GP_SEQ_CHECK } from './gp-seq.js';
 import { FORWARD_PROGRESS_CHECK } from './forward-progress.js';
 import { STUTTER_END_CHECK } from './stutter-end.js';
+import { SHORT_GP_CHECK } from './short-grace-period.js';
 
 export const CHECKS: readonly CheckSpec[] = [
   READER_CHECK, CALLBACK_CHECK, DRAIN_CHECK, STALL_CHECK, BACKLOG_CHECK, HEARTBEAT_CHECK, END_OF_RUN_CHECK, GP_SEQ_CHECK,
-  FORWARD_PROGRESS_CHECK, STUTTER_END_CHECK,
+  SHORT_GP_CHECK, FORWARD_PROGRESS_CHECK, STUTTER_END_CHECK,
 ];

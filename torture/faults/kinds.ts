@@ -50,7 +50,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   },
   {
     name: 'nesting', group: 'reader',
-    swarm: { on: (r) => ({ reader: { nestOneIn: int(r, 2, 50), maxNesting: int(r, 2, 6) } }), off: { reader: { nestOneIn: 0 } } },
+    swarm: { on: (r) => ({ reader: { nestOneIn: int(r, 2, 50), maxNesting: int(r, 2, 8) } }), off: { reader: { nestOneIn: 0 } } },
     counters: ['nestedSections'],
   },
   {

@@ -16,16 +16,16 @@ export class SectionSleeps {
 
   constructor(private readonly ctx: RoleContext, private readonly rcu: RcuInstance) {}
 
-  /** Inside a section: maybe sleep; returns whether it did. */
-  inSection(): boolean {
+  /** Inside a section: maybe sleep; returns the ms slept, or -1 when it did not. */
+  inSection(): number {
     const { ctx } = this;
     const s = ctx.task.config.faults.sleeps!;
-    if (ctx.random.float() >= s.probability) return false;
+    if (ctx.random.float() >= s.probability) return -1;
     ctx.count(this.IN);
     ctx.setActivity(Activity.Sleeping);
-    ctx.pause(s.minMs, s.maxMs);
+    const ms = ctx.pause(s.minMs, s.maxMs);
     ctx.setActivity(Activity.Outside);
-    return true;
+    return ms;
   }
 
   /** Between sections: maybe sleep, offline if the flavor has the notion. */

@@ -8,6 +8,7 @@ import type { MemoryUsage } from './memory.js';
 import type { TimelineSummary } from './timeline.js';
 import type { GitInfo } from '../run/repro.js';
 import type { Machine } from '../compare/machine.js';
+import type { ReaderRecord } from './reader-record.js';
 
 /** RUNNING: written while the run goes on; what a kill -9 leaves (the counts so far, no verdict yet). */
 export type Verdict = 'SUCCESS' | 'FAILURE' | 'INTERRUPTED' | 'ERROR' | 'RUNNING';
@@ -41,6 +42,8 @@ export interface Summary {
   stalls: StallReport[];
   /** A few concrete reports per failure class. */
   examples: { cls: FailureClass; thread: number; message: string }[];
+  /** The first use-after-reclaim or short grace period's reader section, as Linux's rtrsp dump (report/reader-record.ts). */
+  firstFailingReader?: ReaderRecord;
   pointHits: Record<string, number>;
   /** Fault coverage: how often each injected fault fired, and kicks seen by busy readers. */
   faults?: Record<string, number>;

@@ -13,7 +13,9 @@
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
 import { Activity, E, H, PIPE_LEN, S, ST } from '../run/heap-layout.js';
-import { checkSectionElement } from '../checks/reader-section.js';
+import { elementReclaimed, reportFailedSection } from '../checks/reader-section.js';
+import { gpElapsedInside } from '../checks/short-grace-period.js';
+import { DELAY } from '../report/reader-record.js';
 import { readerBehaviour } from '../faults/reader-behaviour.js';
 import { BusyLoop } from '../faults/busy-loop.js';
 import { SectionSleeps } from '../faults/sleeps.js';
@@ -26,20 +28,25 @@ const PHASE_CHECK_EVERY = 64;
 const QS_EVERY = 16;
 const TWO_32 = 4294967296;
 
-/** What a section does while it holds the element: returns nothing, may sleep or spin. */
+/** What a section does while it holds the element: returns nothing, may sleep or spin, marks ctx.section. */
 export type SectionBody = () => void;
 
 /**
- * One checked read-side critical section through `rcu`: lock, pick up the
- * current element, run `body` (nested `nest` levels deeper), check the
- * element, unlock, count. Shared by readers and registration churners.
+ * One checked read-side critical section through `rcu`: lock, read gpSeq,
+ * pick up the current element, run `body` (nested `nest` levels deeper if
+ * `around`, else after a nest of `nest` levels opened and closed),
+ * read the element and gpSeq again, unlock, check, count. Shared by readers
+ * and registration churners. Both gpSeq reads are inside the section: they
+ * serve the exact short-grace-period check and the Reader Batch histogram.
  */
-export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, body: SectionBody | null): void {
+export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, body: SectionBody | null, around = true): void {
   const { p, f64 } = ctx;
   const peek = ctx.peek;
   const st = ctx.stats;
-  const s0 = rcu.gpSeq ? ctx.seeGpSeq(rcu.gpSeq()) : 0;
+  const seqs = rcu.gpSeq !== undefined;
+  ctx.section.reset();
   rcu.readLock();
+  const inside = seqs ? rcu.gpSeq!() : NaN;
   const e = p.load(ctx.shared.cell(H.CURRENT), 'acquire');
   if (e === 0) {
     rcu.readUnlock();
@@ -50,20 +57,42 @@ export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, bo
   // before readUnlock's release store.
   const gen0 = peek(e + E.GEN);
   for (let i = 0; i < nest; i++) rcu.readLock();
+  // A nest closed before the delay: the section changes its nesting while it
+  // holds the element (Linux's rcutorture_one_extend), and the delay and the
+  // reads run under the outermost lock alone.
+  if (!around) for (let i = 0; i < nest; i++) rcu.readUnlock();
   if (body !== null) body();
-  let pipe = peek(e + E.PIPE);
+  const pipe = peek(e + E.PIPE);
   const mbtest = peek(e + E.MBTEST);
   const gen1 = peek(e + E.GEN);
   const data = peek(e + E.DATA);
-  for (let i = 0; i < nest; i++) rcu.readUnlock();
+  const last = seqs ? rcu.gpSeq!() : NaN;
+  if (around) for (let i = 0; i < nest; i++) rcu.readUnlock();
   rcu.readUnlock();
-  const s1 = rcu.gpSeq ? ctx.seeGpSeq(rcu.gpSeq()) : 0;
 
-  pipe = checkSectionElement(ctx, e, gen0, pipe, mbtest, gen1, data);
-  f64[st + ST.PIPE + pipe]++;
-  const batch = (s1 - s0 + 1) >> 1;
+  if (seqs) {
+    ctx.seeGpSeq(inside);
+    ctx.seeGpSeq(last);
+  }
+  if (elementReclaimed(gen0, pipe, mbtest, gen1, data) || (seqs && gpElapsedInside(inside, last))) {
+    reportFailedSection(ctx, { nest, around, e, gen0, pipe, mbtest, gen1, data, inside, last }, seqs ? rcu.gpSeq!() : NaN);
+  }
+  f64[st + ST.PIPE + (pipe > PIPE_LEN ? PIPE_LEN : pipe)]++;
+  const batch = seqs ? (last - inside + 1) >> 1 : 0;
   f64[st + ST.BATCH + (batch > PIPE_LEN ? PIPE_LEN : batch < 0 ? 0 : batch)]++;
   f64[st + ST.READS]++;
+}
+
+/**
+ * Extra read locks of a nested section, 1 .. maxNesting-1, geometric: each
+ * level half as likely as the one below (rcutorture nests up to its
+ * reader-flavor mask), so a run nests 8 deep a few times in every thousand
+ * nested sections. From the low bits of the section's draw, which neither
+ * the delay (high bits) nor the nest decision (bits 11-15) leans on.
+ */
+export function nestDepth(draw: number, maxNesting: number): number {
+  const x = draw | (1 << (maxNesting - 2));
+  return 1 + (31 - Math.clz32(x & -x));
 }
 
 export function runReader(ctx: RoleContext): void {
@@ -71,7 +100,10 @@ export function runReader(ctx: RoleContext): void {
   const cfg = ctx.task.config;
   const rf = cfg.faults.reader;
   const st = ctx.stats;
-  // One 32-bit draw decides the delay: thresholds on a single uniform value.
+  const trace = ctx.section;
+  // One 32-bit draw per section decides the delay (thresholds on the whole
+  // value, so on its high bits), whether it nests (its low 16 bits, as the
+  // high half of a second value) and how deep (its lowest bits).
   const longBelow = rf.longDelayOneIn > 0 ? Math.floor(TWO_32 / rf.longDelayOneIn) : 0;
   const shortBelow = longBelow + (rf.shortDelayOneIn > 0 ? Math.floor(TWO_32 / rf.shortDelayOneIn) : 0);
   const yieldBelow = shortBelow + (rf.yieldOneIn ? Math.floor(TWO_32 / rf.yieldOneIn) : 0);
@@ -81,28 +113,43 @@ export function runReader(ctx: RoleContext): void {
   const behaviour = readerBehaviour(cfg, ctx.task.index);
   const busy = behaviour === 'busy' ? new BusyLoop(ctx, rcu) : null;
   const sleeps = behaviour === 'sleepy' ? new SectionSleeps(ctx, rcu) : null;
+  let draw = 0;
 
   /** rcu_read_delay(): the rcutorture-shaped delay of an ordinary section. */
   const delay: SectionBody = () => {
-    const draw = random.next32();
     if (draw >= yieldBelow) return;
+    const t0 = p.now();
     if (draw < longBelow) {
       ctx.count(LONG);
       ctx.setActivity(Activity.Sleeping);
       p.sleep(rf.longDelayMs);
       ctx.setActivity(Activity.Outside);
+      trace.mark(DELAY.long, p.now() - t0);
     } else if (draw < shortBelow) {
       ctx.count(SHORT);
-      const until = p.now() + rf.shortDelayUs / 1000;
-      while (p.now() < until);
+      const until = t0 + rf.shortDelayUs / 1000;
+      let now = t0;
+      while ((now = p.now()) < until);
+      trace.mark(DELAY.short, now - t0);
     } else {
       ctx.count(YIELD);
       p.sleep(0.001);
+      trace.mark(DELAY.yield, p.now() - t0);
     }
   };
-  const body: SectionBody = busy ? () => busy.spin()
-    : sleeps ? () => { if (!sleeps.inSection()) delay(); }
-    : delay;
+  /** A busy section's body: the spin, timed (it is long anyway). */
+  const spin: SectionBody = () => {
+    const t0 = p.now();
+    busy!.spin();
+    trace.mark(DELAY.busy, p.now() - t0);
+  };
+  /** A sleepy section's body: maybe the sleep (its drawn length), else the ordinary delay. */
+  const sleepy: SectionBody = () => {
+    const ms = sleeps!.inSection();
+    if (ms >= 0) trace.mark(DELAY.sleep, ms);
+    else delay();
+  };
+  const body: SectionBody = busy ? spin : sleeps ? sleepy : delay;
 
   rcu.registerThread(ctx.task.slot);
   rcu.addForceNotifier?.(ctx.shared.slot(ctx.task.slot) + S.KICK);
@@ -115,12 +162,14 @@ export function runReader(ctx: RoleContext): void {
         if (!ctx.running()) break;
         holdWhilePaused(ctx, rcu);
       }
+      draw = random.next32();
       let nest = 0;
-      if (random.next32() < nestBelow) {
-        nest = 1 + random.below(rf.maxNesting - 1);
+      if (((draw << 16) >>> 0) < nestBelow) {
+        nest = nestDepth(draw, rf.maxNesting);
         ctx.count(NESTED);
       }
-      readSection(ctx, rcu, nest, body);
+      // Bit 16 (outside the bits above): the nest around the delay or closed before it.
+      readSection(ctx, rcu, nest, body, (draw & 0x10000) === 0);
       busy?.afterSection();
       if (rcu.quiescentState && n % QS_EVERY === 0) rcu.quiescentState();
       sleeps?.betweenSections();

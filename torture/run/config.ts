@@ -15,7 +15,7 @@ export interface ReaderFaults {
   /** 1 in N sections sleep for a long delay (ms). */
   longDelayOneIn: number;
   longDelayMs: number;
-  /** 1 in N sections nest a further read lock, up to maxNesting deep. */
+  /** 1 in N sections nest further read locks, up to maxNesting deep in all; each level half as likely as the one below. */
   nestOneIn: number;
   maxNesting: number;
   /** 1 in N sections yield the CPU once (a 0-length sleep); absent or 0 = never. */
@@ -160,7 +160,7 @@ export interface RunConfig {
 }
 
 export const DEFAULT_FAULTS: FaultConfig = {
-  reader: { shortDelayOneIn: 200, shortDelayUs: 50, longDelayOneIn: 20000, longDelayMs: 20, nestOneIn: 20, maxNesting: 3 },
+  reader: { shortDelayOneIn: 200, shortDelayUs: 50, longDelayOneIn: 20000, longDelayMs: 20, nestOneIn: 20, maxNesting: 8 },
   writer: { delayMinMs: 0, delayMaxMs: 2, syncFraction: 0.5 },
   fakewriter: {
     delayMinMs: 0,

@@ -16,6 +16,7 @@ import { STREAMS } from './streams.js';
 import { CallbackTable } from '../checks/callbacks.js';
 import { resolveFlavor } from './flavors.js';
 import { LatencyRecorder } from '../report/latency.js';
+import { SectionTrace, type ReaderRecord } from '../report/reader-record.js';
 
 export type RoleName = 'reader' | 'writer' | 'fakewriter' | 'background' | 'flooder' | 'churner' | 'stutter';
 
@@ -42,6 +43,8 @@ export interface RoleResult {
   pointHits: Record<string, number>;
   /** Compressed latency histograms per operation (LatencyRecorder.export). */
   latency: Record<string, string>;
+  /** Its first failing reader section (readers and churners), if any. */
+  firstFailingReader?: ReaderRecord;
 }
 
 /** A Platform as an engine provides it: with the hit counts of its preemption points. */
@@ -71,6 +74,10 @@ export class RoleContext {
    */
   readonly peek: (cell: number) => number;
   readonly examples: RoleResult['examples'] = [];
+  /** What the current read-side section's delays did (readSection resets it; the failing reader's record reads it). */
+  readonly section = new SectionTrace();
+  /** This role's first failing reader section, kept for the end-of-run report. */
+  firstFailingReader: ReaderRecord | undefined;
   readonly latency = new LatencyRecorder();
 
   /**
@@ -166,16 +173,18 @@ export class RoleContext {
     }
   }
 
-  /** Sleeps a random time in [min, max] ms (no-op for 0). */
-  pause(minMs: number, maxMs: number): void {
+  /** Sleeps a random time in [min, max] ms (no-op for 0); returns the time drawn. */
+  pause(minMs: number, maxMs: number): number {
     const ms = minMs + this.random.float() * (maxMs - minMs);
     if (ms > 0) this.platform.sleep(ms);
+    return ms;
   }
 
   result(): RoleResult {
     return {
       role: this.task.role, slot: this.task.slot, examples: this.examples,
       pointHits: this.platform.pointHits(), latency: this.latency.export(),
+      firstFailingReader: this.firstFailingReader,
     };
   }
 }

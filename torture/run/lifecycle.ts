@@ -25,6 +25,7 @@ import { ForwardProgressMonitor } from '../checks/forward-progress.js';
 import { GpSeqMonitor } from '../checks/gp-seq.js';
 import { checkEnd, type Example } from '../checks/end-of-run.js';
 import { zeroFailures } from '../report/summary.js';
+import { earliestRecord, type ReaderRecord } from '../report/reader-record.js';
 import type { Snapshot } from '../report/statistics.js';
 import { linuxEndLine, linuxStallLine, linuxStartLine, type ParamsLine, type WriterState } from '../report/linux-lines.js';
 import { H, type SharedRun } from './heap-layout.js';
@@ -130,8 +131,12 @@ export class Tally {
 
   add(cls: FailureClass, n = 1): void { this.failures[cls] += n; }
 
-  roleExamples(results: { slot: number; examples: { cls: FailureClass; message: string }[] }[]): void {
+  /** The run's first failing reader section (the earliest of the roles' first ones). */
+  firstFailingReader: ReaderRecord | undefined;
+
+  roleExamples(results: { slot: number; examples: { cls: FailureClass; message: string }[]; firstFailingReader?: ReaderRecord }[]): void {
     for (const r of results) for (const e of r.examples) this.examples.push({ ...e, thread: r.slot });
+    this.firstFailingReader = earliestRecord(results.map((r) => r.firstFailingReader));
   }
 
   stalls(stalls: StallReport[], withExamples: boolean): void {

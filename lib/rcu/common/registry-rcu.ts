@@ -89,8 +89,17 @@ export abstract class RegistryRcu implements RcuInstance {
 
   // ---- read side (identical in every QEMU posting) ------------------------
 
+  /** Enters one nesting level; returns whether this lock is the outermost. */
+  protected nestIn(): boolean { return this.depth++ === 0; }
+
+  /** Leaves one nesting level; returns whether that unlock was the outermost. */
+  protected nestOut(): boolean {
+    if (this.depth <= 0) throw new Error('rcu_read_unlock without rcu_read_lock');
+    return --this.depth === 0;
+  }
+
   readLock(): void {
-    if (this.depth++ > 0) return;
+    if (!this.nestIn()) return;
     const p = this.p;
     const ctr = p.load(this.ctl + C.GP_CTR, 'relaxed');
     p.point('read_lock:after-load');
@@ -102,8 +111,7 @@ export abstract class RegistryRcu implements RcuInstance {
   protected readerBarrier(): void { this.p.fence(); }
 
   readUnlock(): void {
-    if (this.depth <= 0) throw new Error('rcu_read_unlock without rcu_read_lock');
-    if (--this.depth > 0) return;
+    if (!this.nestOut()) return;
     const p = this.p;
     p.store(this.me + R.CTR, 0, 'release');
     p.fence();

@@ -15,13 +15,19 @@
  * callbacks run in FIFO order.
  *
  * Epochs here count up (the three-bag {0,1,2} scheme is epoch mod 3), and
- * gpSeq is 2 * epoch: each advance counts as one grace period in rcu_seq
- * style. A callback retired at epoch c runs at c+2 at the earliest, past the
- * gpSeqSnap(2c) = 2c+2 the harness checks.
+ * gpSeq is the epoch itself: one advance is half a grace period in rcu_seq
+ * terms, since a reader pinned at e still lets the epoch reach e+1 (counting
+ * each advance as a whole grace period would claim a grace period ended
+ * under a pinned reader). A section pinned at p <= e, with e read after the
+ * pin, blocks the advance to e+2 (the pin has not seen e+1), which is
+ * gpSeqSnap(e) for even e and before gpSeqSnap(e) for odd e. A bag is freed
+ * when gpSeqDone(epoch, gpSeqSnap(its epoch)): two advances after an even
+ * epoch, three after an odd one, so a callback never runs before the
+ * gpSeqSnap the harness took when it was queued (at an epoch <= the bag's).
  */
 import type { Platform } from '../../platform/platform.js';
 import type { Heap, RegionSpec } from '../../shm/layout.js';
-import type { AttachConfig, BackgroundThread, FlavorConfig, RcuFlavor, RcuInstance } from '../flavor.js';
+import { gpSeqDone, gpSeqSnap, type AttachConfig, type BackgroundThread, type FlavorConfig, type RcuFlavor, type RcuInstance } from '../flavor.js';
 import { Event, eventInit } from '../../shm/event.js';
 import { QUEUE_POINTS, READ_SIDE_POINTS } from '../common/points.js';
 import { HEAD_FUNC, MPSC_QUEUE_WORDS, MpscQueue, mpscQueueInit } from '../../shm/mpsc-queue.js';
@@ -165,7 +171,7 @@ export class Ebr implements RcuInstance {
     queueMarker(this.p, this.pins + this.cfg.slot * P.SIZE + P.MARKER, (node, fn) => this.callRcu(node, fn)).wait();
   }
 
-  gpSeq(): number { return 2 * this.epoch(); }
+  gpSeq(): number { return this.epoch(); }
 
   private collector(stop: () => boolean): void {
     const bags: Bag[] = [];
@@ -185,7 +191,7 @@ export class Ebr implements RcuInstance {
         if (bags.length === 0) this.ready.timedwait(IDLE_POLL_MS);
         continue;
       }
-      if (this.epoch() - bags[0].epoch >= 2) {
+      if (gpSeqDone(this.epoch(), gpSeqSnap(bags[0].epoch))) {
         for (const node of bags.shift()!.nodes) this.invoke(node);
       } else {
         this.advance(ADVANCE_POLL_MS);

@@ -47,6 +47,32 @@ class LostWakeup extends QemuV0 {
   }
 }
 
+/** How often SometimesNoWait's grace periods skip the wait. */
+const SKIP_WAIT_EVERY = 4;
+
+/** Every few grace periods skip wait_for_readers (gpSeq still brackets them): too short, rarely under a reclaimed element. */
+class SometimesNoWait extends QemuV0 {
+  private gps = 0;
+  protected override waitForReaders(): void {
+    if (++this.gps % SKIP_WAIT_EVERY === 0) return; // BUG: a grace period must always wait
+    super.waitForReaders();
+  }
+}
+
+/** The nesting depth kept in 2 bits: the 4th nested lock wraps it to 0 and counts as outermost again. */
+class NestingWraps extends QemuV0 {
+  protected override nestIn(): boolean {
+    const d = this.depth;
+    this.depth = (d + 1) & 3; // BUG: a 2-bit counter; re-publishes the ctr mid-section at depth 5
+    return d === 0;
+  }
+
+  protected override nestOut(): boolean {
+    this.depth = (this.depth - 1) & 3; // BUG: so the innermost unlock at depth 5 clears the ctr
+    return this.depth === 0;
+  }
+}
+
 /** Force notifiers are never called. */
 class NoForceNotify extends QemuV0 {
   protected override notify(): void {}
@@ -80,7 +106,7 @@ export const qemuV0EarlyCallbacks = mutant(qemuV0, {
 export const qemuV0NarrowSinglePhase = mutant(qemuV0, {
   bug: 'narrow-single-phase',
   description: 'narrow counter with the single-phase increment: a reader preempted across a wrap looks quiescent',
-  expected: ['use-after-reclaim'],
+  expected: ['use-after-reclaim', 'short-grace-period'],
   scenario: 'wrap-around',
   origin: 'the counter overflow that QEMU\'s and liburcu\'s two-phase grace period exists to prevent',
   attach: (p, heap, cfg) => new NarrowSinglePhase(p, heap, cfg),
@@ -114,7 +140,7 @@ export const qemuV0UnlockSkipsWake = mutant(qemuV0, {
 export const qemuV0RegisterUnlocked = mutant(qemuV0, {
   bug: 'register-unlocked',
   description: 'register/unregister skip registry_lock and race with wait_for_readers on the registry list',
-  expected: ['use-after-reclaim', 'gp-stall', 'callback-stall', 'worker-crash'],
+  expected: ['use-after-reclaim', 'short-grace-period', 'gp-stall', 'callback-stall', 'worker-crash'],
   scenario: 'registration-churn',
   attach: (p, heap, cfg) => new RegisterUnlocked(p, heap, cfg),
 });
@@ -122,8 +148,24 @@ export const qemuV0RegisterUnlocked = mutant(qemuV0, {
 export const qemuV0NoReaderBarrier = mutant(qemuV0, {
   bug: 'no-reader-barrier',
   description: 'the full barrier after store(me.ctr) in read_lock removed (visible only under a weak memory model)',
-  expected: ['use-after-reclaim'],
+  expected: ['use-after-reclaim', 'short-grace-period'],
   scenario: 'default',
   needsWeakMemory: true,
   attach: (p, heap, cfg) => new NoReaderBarrier(p, heap, cfg),
+});
+
+export const qemuV0SometimesNoWait = mutant(qemuV0, {
+  bug: 'sometimes-no-wait',
+  description: 'one grace period in 4 returns without waiting for readers (gpSeq still brackets it)',
+  expected: ['short-grace-period', 'use-after-reclaim'],
+  scenario: 'default',
+  attach: (p, heap, cfg) => new SometimesNoWait(p, heap, cfg),
+});
+
+export const qemuV0NestingWraps = mutant(qemuV0, {
+  bug: 'nesting-wraps',
+  description: 'the read-side nesting depth wraps in 2 bits: the 4th nested lock re-publishes the reader\'s counter and the innermost unlock clears it',
+  expected: ['use-after-reclaim', 'short-grace-period'],
+  scenario: 'default',
+  attach: (p, heap, cfg) => new NestingWraps(p, heap, cfg),
 });

@@ -17,6 +17,7 @@ import type { LineKind, RunOptions } from '../../run/options.js';
 import { reproInfo } from '../../run/repro.js';
 import { plural } from '../../report/plural.js';
 import { failureExamples } from '../../report/examples.js';
+import { formatReaderRecord } from '../../report/reader-record.js';
 import { endLine, headerLines, stallLines } from '../../run/lifecycle.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
@@ -126,7 +127,8 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       tool: 'rcutorture', version: VERSION, ...repro, verdict, final: true, variant: env.flavor.name, scenario: cfg.scenario,
       engine: 'sim', seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(elapsed), config: cfg,
       threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: env.backgroundNames },
-      failures, ...fromSnapshot(snap), stalls, examples: failing?.outcome.examples ?? [], pointHits,
+      failures, ...fromSnapshot(snap), stalls, examples: failing?.outcome.examples ?? [],
+      firstFailingReader: failing?.outcome.firstFailingReader, pointHits,
       // Latencies in virtual time say nothing about an implementation's speed: left out.
       latency: {}, histograms: {},
       interrupted: interruptedBy !== undefined, signal: interruptedBy, exitCode: exitCodeFor(verdict, interruptedBy),
@@ -139,6 +141,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
     for (const l of endStats) say(l, 'stats');
     say(`  sim: ${plural(schedules, 'schedule')}, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
     for (const l of failureExamples(summary.examples, failures)) say(l, 'detail');
+    if (summary.firstFailingReader) for (const l of formatReaderRecord(summary.firstFailingReader)) say(l, 'detail');
     say(endLine(cfg, env.flavor, verdict, interruptedBy), 'verdict');
     say(verdictLine(summary), 'verdict');
     folder?.writeSummary(summary);

@@ -66,6 +66,7 @@ export interface ScheduleOutcome {
   failStep: number;
   stalls: StallReport[];
   examples: Summary['examples'];
+  firstFailingReader: Summary['firstFailingReader'];
   steps: number;
   vtimeMs: number;
   log: [number, number][];
@@ -191,6 +192,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     failStep,
     stalls,
     examples,
+    firstFailingReader: tally.firstFailingReader,
     steps,
     vtimeMs,
     log,

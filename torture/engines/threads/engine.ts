@@ -30,6 +30,7 @@ import { TimelineRecorder } from '../../report/timeline.js';
 import { VERSION } from '../../run/version.js';
 import { reproInfo } from '../../run/repro.js';
 import { failureExamples } from '../../report/examples.js';
+import { formatReaderRecord } from '../../report/reader-record.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
 import { RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
@@ -265,6 +266,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     final: true,
     failures,
     examples,
+    firstFailingReader: tally.firstFailingReader,
     pointHits,
     latency: latency.stats(),
     histograms: latency.export(),
@@ -277,6 +279,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     { writer: writerState(shared, false), failures });
   for (const l of endStats) say(l, 'stats');
   for (const l of failureExamples(examples, failures)) say(l, 'detail');
+  if (tally.firstFailingReader) for (const l of formatReaderRecord(tally.firstFailingReader)) say(l, 'detail');
   say(endLine(cfg, flavor, verdict, interruptedBy), 'verdict');
   say(verdictLine(summary), 'verdict');
   folder?.writeSummary(summary);
