@@ -46,6 +46,26 @@ function checkCommandWord(argv: string[]): void {
   process.exit(EXIT.usage);
 }
 
+/**
+ * Commander's "too many arguments for 'run'. Expected 0 arguments but got 1"
+ * does not say which word; `--duration 5 s` is the usual cause. Each
+ * command accepts excess words here and this hook names the first one.
+ */
+function checkExcessWords(cmd: Command, argv: string[]): void {
+  const expected = cmd.registeredArguments;
+  if (expected.at(-1)?.variadic || cmd.args.length <= expected.length) return;
+  const word = cmd.args[expected.length];
+  const takes = expected.length === 0 ? 'takes no arguments' : `takes ${expected.map((a) => a.name()).join(', ')} only`;
+  // A number and its unit split by a space (--duration 5 s): the option two words back, the number, then this word.
+  const i = argv.indexOf(word, 2);
+  const split = i >= 4 && /^[a-z]{1,3}$/i.test(word) && argv[i - 2].startsWith('--') && /^\d+(\.\d+)?$/.test(argv[i - 1]);
+  const hint = split ? ` (did you mean ${argv[i - 2]} ${argv[i - 1]}${word}?)` : '';
+  process.stderr.write(`rcutorture: unexpected word "${word}" for '${cmd.name()}', which ${takes}${hint}\n`);
+  process.exit(EXIT.usage);
+}
+for (const c of program.commands) c.allowExcessArguments(true);
+program.hook('preAction', (_program, cmd) => checkExcessWords(cmd, process.argv));
+
 try {
   checkCommandWord(process.argv);
   await program.parseAsync(process.argv);
