@@ -6,8 +6,6 @@ import type { CompareRequest } from '../compare/result.js';
 import { runCompare } from '../compare/run.js';
 import { UsageError, parseCount, parseDuration, parseSeed } from '../run/parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
-import { TRIALS_FOR_95 } from '../compare/format.js';
-import { plural } from '../report/plural.js';
 import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
 
 interface CompareCliOptions extends QemuCliOptions {
@@ -25,12 +23,6 @@ export function parseVariantList(text: string): string[] {
     throw new UsageError(`bad --variants "${text}": give two or more comma-separated variant names, the first is the baseline (e.g. --variants base,candidate)`);
   }
   return names;
-}
-
-/** Said before the trials start, so a user can stop and ask for more. */
-export function tooFewTrialsWarning(trials: number): string {
-  return `rcutorture: WARNING: too few trials: ${plural(trials, 'trial')} per variant cannot give a 95% interval ` +
-    `(that needs --trials ${TRIALS_FOR_95} or more); ratios are shown but none is called significant`;
 }
 
 export function registerCompare(program: Command): void {
@@ -52,13 +44,13 @@ export function registerCompare(program: Command): void {
         seed: o.seed !== undefined ? parseSeed(o.seed) : freshSeed(),
         impl: implFromOptions(o),
       };
-      if (req.trials < TRIALS_FOR_95) process.stderr.write(tooFewTrialsWarning(req.trials) + '\n');
       const controller = new AbortController();
       installSignalHandlers(controller);
       const { result } = await runCompare(req, {
         resultsRoot: o.results,
         command: commandLine(process.argv.slice(2)),
         say: (line) => process.stdout.write(line + '\n'),
+        warn: (line) => process.stderr.write(line + '\n'),
         signal: controller.signal,
       });
       const { trials, interrupted } = result;
