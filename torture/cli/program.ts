@@ -32,6 +32,19 @@ registerReplay(program);
 registerAgain(program);
 
 /**
+ * `rcutorture --help` showed only the subcommands, yet `run` is what most
+ * people type (and the default): its options go under the command list.
+ */
+program.addHelpText('after', () => {
+  const run = program.commands.find((c) => c.name() === 'run')!;
+  const help = run.createHelp();
+  const width = help.padWidth(run, help);
+  const lines = help.visibleOptions(run).map((o) => help.formatItem(help.optionTerm(o), width, help.optionDescription(o), help));
+  return `\nRun options (run is the default command: \`rcutorture --duration 30s\` is \`rcutorture run --duration 30s\`):\n` +
+    lines.join('\n');
+});
+
+/**
  * `run` is the default command and takes no arguments, so commander would
  * call a mistyped command "too many arguments for 'run'": a first word that
  * is not an option and not a command is an unknown command.
