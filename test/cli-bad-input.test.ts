@@ -103,6 +103,7 @@ const MORE_CASES: Case[] = [
   { what: 'mutants --stall-timeout below the limit', args: (r) => ['mutants', '--stall-timeout', '10ms', '--results', r], says: ['--stall-timeout "10ms"'] },
   { what: '--duration below a millisecond', args: run('--duration', '0.1ms'), says: ['--duration "0.1ms"', 'at least 1ms'] },
   { what: 'unknown command', args: () => ['frobnicate'], says: ['unknown command "frobnicate"'] },
+  { what: 'a value split from its unit (--duration 5 s)', args: run('--duration', '5', 's'), says: ['unexpected word "s"', 'did you mean --duration 5s'] },
   { what: 'unknown command, nearest suggested', args: () => ['compre'], says: ['"compre"', 'did you mean "compare"'] },
   { what: 'compare with one variant', args: (r) => ['compare', '--variants', 'qemu-v0', '--results', r], says: ['--variants "qemu-v0"'] },
   { what: 'compare --trials 0', args: (r) => ['compare', '--variants', 'qemu-v0,qemu-v1', '--trials', '0', '--results', r], says: ['--trials "0"'] },

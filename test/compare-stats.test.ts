@@ -10,7 +10,7 @@ import { metricDefs, metricsOf, unionCounterSpecs } from '../torture/compare/met
 import type { CounterSpec } from '../lib/rcu/flavor.js';
 import type { Summary } from '../torture/report/summary.js';
 import { compareTable, tableNotes } from '../torture/compare/table.js';
-import { num } from '../torture/compare/format.js';
+import { num, significanceMark } from '../torture/compare/format.js';
 
 describe('median and its interval', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
@@ -141,7 +141,7 @@ describe('aggregation and the table', () => {
     const t = compareTable(result);
     expect(t.header).toEqual(['metric', 'base', 'other', 'other/base']);
     const row = (label: string) => t.rows.find((r) => r[0] === label);
-    expect(row('drain p50 (ms)')).toEqual(['drain p50 (ms)', '100 [90, 120]', '50 [40, 66]', '×0.50 [0.44, 0.55] *']);
+    expect(row('drain p50 (ms)')).toEqual(['drain p50 (ms)', '100 [90, 120]', '50 [40, 66]', '×0.50 [0.44, 0.55] (too few trials)']);
     expect(row('stalls')).toEqual(['stalls', '0', '0', '—']);
     expect(row('failures: leak')).toBeDefined();
     expect(row('failures: premature-callback')).toBeUndefined();
@@ -149,17 +149,25 @@ describe('aggregation and the table', () => {
     expect(row('synchronize p50 (ms)')).toBeUndefined();
   });
 
+  it('spells the marks out: * and (not significant) at 95%, never "(ns)" (it reads as nanoseconds)', () => {
+    const six = (other: number[]) => significanceMark(ratioInterval([10, 10, 10, 10, 10, 10], other)!);
+    expect(six([20, 21, 22, 23, 24, 25])).toBe('*');
+    expect(six([9, 11, 10, 9, 11, 10])).toBe('(not significant)');
+    expect(significanceMark(ratioInterval([10, 10, 10], [20, 21, 22])!)).toBe('(too few trials)');
+  });
+
   const KICKS: CounterSpec = { key: 'kicks', label: 'kicks', group: 'readers', description: 'kicks' };
   const UNSOLICITED: CounterSpec = { key: 'unsolicitedKicks', label: 'unsolicited kicks', group: 'unsolicited', description: 'u' };
 
-  it('marks a ratio whose interval contains 1 as (ns), and says how confident 3 trials are', () => {
+  it('with 3 trials marks no ratio significant, says "too few trials", and says how confident 3 trials are', () => {
     const same = aggregate(['a', 'b'], ['a', 'b'], [
       trial(0, 0, { 'counter.kicks': 10 }), trial(0, 1, { 'counter.kicks': 11 }), trial(1, 0, { 'counter.kicks': 10 }),
       trial(1, 1, { 'counter.kicks': 9 }), trial(2, 0, { 'counter.kicks': 10 }), trial(2, 1, { 'counter.kicks': 10 }),
     ], 3, metricDefs([KICKS]));
     const r = { variants: same, trials: [], counters: [KICKS] } as unknown as CompareResult;
     const t = compareTable(r);
-    expect(t.rows.find((x) => x[0] === 'kicks (run phase)')![3]).toBe('×1.00 [0.90, 1.10] (ns)');
+    expect(t.rows.find((x) => x[0] === 'kicks (run phase)')![3]).toBe('×1.00 [0.90, 1.10] (too few trials)');
+    expect(tableNotes(r).join('\n')).toMatch(/\(too few trials\) = with 3 pairs no interval reaches 95% \(that needs 6 or more trials\)/);
     expect(tableNotes(r).join('\n')).toMatch(/with 3 trials .* only 75% confidence/);
     expect(tableNotes(r).join('\n')).toMatch(/with 3 pairs .* only 75% confidence/);
   });
@@ -181,7 +189,7 @@ describe('aggregation and the table', () => {
     const t = compareTable({ variants: agg, trials: trials3, counters } as unknown as CompareResult);
     expect(t.rows.find((x) => x[0] === 'unsolicited kicks (run phase)')).toEqual(['unsolicited kicks (run phase)', '0', '41 [40, 42]', '0 vs >0 *']);
     // Only 'unsolicited' counters get the contrast: kicks is a plain ratio.
-    expect(t.rows.find((x) => x[0] === 'kicks (run phase)')![3]).toBe('×10.00 *');
+    expect(t.rows.find((x) => x[0] === 'kicks (run phase)')![3]).toBe('×10.00 (too few trials)');
   });
 
   it('takes flavor counters from the run phase, and the metric list from the declared counters only', () => {

@@ -59,6 +59,12 @@ describe('Linux-shaped lines (fixtures)', () => {
     expect(lines).toContain('  errors: gp-stall=1');
   });
 
+  it('says which clock: wall time against the total, or the sim engine\'s virtual time with no total', () => {
+    const at = { ...snap(), atMs: 1600 };
+    expect(formatStats('end', at, null, 8000)[0]).toBe('end 1.6s/8.0s');
+    expect(formatStats('end', at, null, 1600, undefined, { clock: 'virtual' })[0]).toBe('end 1.6s of virtual time');
+  });
+
   it('start and end lines', () => {
     expect(linuxStartLine(params)).toMatch(START);
     expect(linuxEndLine('SUCCESS', params)).toMatch(END('SUCCESS'));

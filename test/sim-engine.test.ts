@@ -32,10 +32,19 @@ describe.concurrent('--engine sim', () => {
     expect(s.sim.failure.replay).toBe('identical');
     expect(s.sim.failure.shrunk.decisions).toBeLessThan(s.sim.failure.decisions);
     // The replay command reproduces the written schedule, shrunk or not, trace for trace.
+    // With --results it also keeps its log, trace and outcome in a replay-<id> folder, as the other commands do.
+    const kept = scratchDir();
     for (const file of ['schedule.txt', 'shrunk-schedule.txt']) {
-      const rep = await runCli(['replay', join(runDir(results), file)]);
+      const rep = await runCli(['replay', join(runDir(results), file), '--results', kept]);
       expect(rep.code, rep.stdout + rep.stderr).toBe(1);
       expect(rep.stdout).toContain('trace identical');
+    }
+    const folders = readdirSync(kept).filter((d) => d.startsWith('replay-'));
+    expect(folders).toHaveLength(2);
+    for (const d of folders) {
+      expect(readFileSync(join(kept, d, 'log.txt'), 'utf8')).toContain('trace identical');
+      expect(JSON.parse(readFileSync(join(kept, d, 'replay.json'), 'utf8')).traceIdentical).toBe(true);
+      expect(readFileSync(join(kept, d, 'trace.txt'), 'utf8').length).toBeGreaterThan(0);
     }
   });
 

@@ -7,6 +7,7 @@
 import type { ThreadPlan } from '../run/config.js';
 import { ACTIVITY_NAMES, Activity, CB, H, UPDATER_OP_NAMES, S, ST, UpdaterOp, type SharedRun } from '../run/heap-layout.js';
 import { pendingCallbacks } from './pending-callbacks.js';
+import { ms, wholeMs } from '../report/ms.js';
 import type { CheckSpec } from './check.js';
 
 export const STALL_CHECK: CheckSpec = {
@@ -19,6 +20,12 @@ export interface Holdout { thread: number; role: string; activity: string; forMs
 export interface StallReport {
   kind: 'gp-stall' | 'callback-stall' | 'callback-backlog';
   atMs: number;
+  /**
+   * When the stalled thing began (ms since run start): the stuck call's
+   * start, or the start of the quiet time of a callback stall. Only readers
+   * inside a section since then can be holding it up.
+   */
+  sinceMs?: number;
   /** What was over its bound (callback-backlog). */
   detail?: string;
   /** The update-side call that is stuck (gp-stall), with its thread. */
@@ -54,11 +61,12 @@ export class Watchdog {
       const s = this.shared.slot(slot);
       const op = Atomics.load(i32, s + S.OP);
       if (op === UpdaterOp.None) continue;
-      const forMs = nowMs - Atomics.load(i32, s + S.OP_SINCE);
-      const key = `gp:${slot}:${Atomics.load(i32, s + S.OP_SINCE)}`;
+      const opSince = Atomics.load(i32, s + S.OP_SINCE);
+      const forMs = nowMs - opSince;
+      const key = `gp:${slot}:${opSince}`;
       if (forMs > this.stallTimeoutMs && !this.reported.has(key)) {
         this.reported.add(key);
-        out.push(this.report('gp-stall', nowMs, { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs }));
+        out.push(this.report('gp-stall', nowMs, { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs }, opSince));
       }
     }
     const pending = pendingCallbacks(this.shared);
@@ -67,10 +75,10 @@ export class Watchdog {
     } else {
       if (this.pendingSince < 0) this.pendingSince = nowMs;
       const lastInvoke = Atomics.load(i32, this.shared.cell(H.LAST_INVOKE_MS));
-      const quietFor = nowMs - Math.max(lastInvoke, this.pendingSince);
-      if (quietFor > this.stallTimeoutMs && !this.reported.has('cb')) {
+      const quietSince = Math.max(lastInvoke, this.pendingSince);
+      if (nowMs - quietSince > this.stallTimeoutMs && !this.reported.has('cb')) {
         this.reported.add('cb');
-        out.push(this.report('callback-stall', nowMs));
+        out.push(this.report('callback-stall', nowMs, undefined, quietSince));
       }
     }
     return out;
@@ -89,8 +97,18 @@ export class Watchdog {
     }
   }
 
-  /** Every reader whose state can block a grace period, with what it is doing and for how long. */
-  holdouts(nowMs: number): Holdout[] {
+  /**
+   * The readers that can be holding up something stalled since `sinceMs`:
+   * those inside a section (or stopped making progress) since then, with what
+   * they are doing and for how long. A reader that entered its section
+   * after the stalled call began, and only moments ago, is not what it waits
+   * for, so it is not named: a synchronize spinning in plain JS, or a stuck
+   * background thread, gets an empty list, not whichever readers the tick
+   * happened to catch. (A section over STUCK_MS old is named even if it began
+   * later: a drain or barrier runs several grace periods, and that reader
+   * holds the current one.)
+   */
+  holdouts(nowMs: number, sinceMs = nowMs): Holdout[] {
     const i32 = this.shared.i32;
     const out: Holdout[] = [];
     for (const slot of this.readingSlots()) {
@@ -100,19 +118,20 @@ export class Watchdog {
       const since = Atomics.load(i32, s + S.ACTIVITY_SINCE);
       const progress = this.lastReads.get(slot);
       if (act === Activity.Sleeping || act === Activity.BusyLoop || act === Activity.Section) {
-        out.push({ thread: slot, role, activity: ACTIVITY_NAMES[act], forMs: nowMs - since });
-      } else if (act !== Activity.Exited && progress && nowMs - progress.since > STUCK_MS) {
-        out.push({ thread: slot, role, activity: 'no progress (inside read_lock/read_unlock or a section)', forMs: nowMs - progress.since });
+        if (since <= sinceMs || nowMs - since > STUCK_MS) out.push({ thread: slot, role, activity: ACTIVITY_NAMES[act], forMs: wholeMs(nowMs - since) });
+      } else if (act !== Activity.Exited && progress && progress.since <= sinceMs && nowMs - progress.since > STUCK_MS) {
+        // progress.since is when this watchdog last saw the count move, so the age never exceeds what it watched.
+        out.push({ thread: slot, role, activity: 'no progress (inside read_lock/read_unlock or a section)', forMs: wholeMs(nowMs - progress.since) });
       }
     }
     return out;
   }
 
-  report(kind: StallReport['kind'], nowMs: number, waiter?: StallReport['waiter']): StallReport {
+  report(kind: StallReport['kind'], nowMs: number, waiter?: StallReport['waiter'], sinceMs = nowMs): StallReport {
     return {
-      kind, atMs: nowMs, waiter, holdouts: this.holdouts(nowMs),
+      kind, atMs: nowMs, sinceMs, waiter: waiter && { ...waiter, forMs: wholeMs(waiter.forMs) }, holdouts: this.holdouts(nowMs, sinceMs),
       pendingCallbacks: pendingCallbacks(this.shared),
-      oldestPendingMs: this.oldestPendingAge(nowMs),
+      oldestPendingMs: wholeMs(this.oldestPendingAge(nowMs)),
     };
   }
 
@@ -129,19 +148,24 @@ export class Watchdog {
   }
 }
 
-/** One-paragraph text of a stall report for the console. */
+/** What an empty holdout list means for each kind of stall. */
+const NO_HOLDOUT: Record<StallReport['kind'], string> = {
+  'gp-stall': 'no reader holds it: the updater itself is stuck',
+  'callback-stall': 'no reader holds it: the callback machinery itself is stuck',
+  'callback-backlog': 'no reader is inside a critical section',
+};
+
+/** One-paragraph text of a stall report for the console, log.txt and JUnit. */
 export function formatStall(r: StallReport): string[] {
   const lines = [
     r.detail !== undefined
       ? `!!! ${r.kind}: ${r.detail}`
       : r.kind === 'gp-stall'
-      ? `!!! ${r.kind}: ${r.waiter!.role} (thread ${r.waiter!.thread}) stuck in ${r.waiter!.op} for ${r.waiter!.forMs} ms`
+      ? `!!! ${r.kind}: ${r.waiter!.role} (thread ${r.waiter!.thread}) stuck in ${r.waiter!.op} for ${ms(r.waiter!.forMs)}`
       : `!!! ${r.kind}: ${r.pendingCallbacks} callbacks pending and none invoked for over the stall timeout`,
-    `    pending callbacks ${r.pendingCallbacks}, oldest queued ${r.oldestPendingMs} ms ago`,
+    `    pending callbacks ${r.pendingCallbacks}, oldest queued ${ms(r.oldestPendingMs)} ago`,
   ];
-  if (r.holdouts.length === 0) lines.push('    holdouts: no reader is inside a critical section');
-  for (const h of r.holdouts) lines.push(`    holdout: ${h.role} thread ${h.thread}, ${h.activity}, for ${h.forMs} ms`);
+  if (r.holdouts.length === 0) lines.push(`    holdouts: ${NO_HOLDOUT[r.kind]}`);
+  for (const h of r.holdouts) lines.push(`    holdout: ${h.role} thread ${h.thread}, ${h.activity}, for ${ms(h.forMs)}`);
   return lines;
 }
-
-

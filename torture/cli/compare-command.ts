@@ -50,6 +50,7 @@ export function registerCompare(program: Command): void {
         resultsRoot: o.results,
         command: commandLine(process.argv.slice(2)),
         say: (line) => process.stdout.write(line + '\n'),
+        warn: (line) => process.stderr.write(line + '\n'),
         signal: controller.signal,
       });
       const { trials, interrupted } = result;

@@ -4,7 +4,7 @@
  * the same trace (compared with the trace file written beside it).
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { checkOutputFile, writeFileAtomic } from '../report/results.js';
+import { RunFolder, checkOutputFile, checkResultsRoot, writeFileAtomic } from '../report/results.js';
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, failureList } from '../report/summary.js';
@@ -30,7 +30,8 @@ export function registerReplay(program: Command): void {
     .option('--trace <file>', 'trace to compare with (default: the trace file beside the schedule)')
     .option('--trace-out <file>', 'write the replay\'s trace here')
     .option('--json', 'print the outcome as JSON')
-    .action(wrapParser(async (file: string, o: { trace?: string; traceOut?: string; json?: boolean }) => {
+    .option('--results <dir>', 'also keep the replay in a replay-<schedule id> folder here (log.txt, trace.txt, replay.json), as the other commands do')
+    .action(wrapParser(async (file: string, o: { trace?: string; traceOut?: string; json?: boolean; results?: string }) => {
       const rec = readSchedule(file);
       const ownId = idOfSchedule(readFileSync(file, 'utf8'));
       const reference = o.trace ?? traceBeside(file);
@@ -42,6 +43,7 @@ export function registerReplay(program: Command): void {
         }
       }
       if (o.traceOut) checkOutputFile(o.traceOut, '--trace-out');
+      if (o.results !== undefined) checkResultsRoot(o.results);
       const env = await createSimEnv(rec.config);
       let out;
       try {
@@ -50,10 +52,12 @@ export function registerReplay(program: Command): void {
         await closeSimEnv(env);
       }
       const trace = out.trace.join('\n') + '\n';
-      if (o.traceOut) writeFileAtomic(o.traceOut, formatTrace(ownId ?? scheduleId(readFileSync(file, 'utf8')), out.trace));
+      const id = ownId ?? scheduleId(readFileSync(file, 'utf8'));
+      if (o.traceOut) writeFileAtomic(o.traceOut, formatTrace(id, out.trace));
+      const folder = o.results !== undefined ? new RunFolder(o.results, `replay-${id}`) : undefined;
       const ref = existsSync(reference) ? parseTrace(readFileSync(reference, 'utf8')) : undefined;
       const identical = ref === undefined ? undefined : ref.body === trace;
-      const say = (l: string) => (o.json ? process.stderr : process.stdout).write(l + '\n');
+      const say = (l: string) => { (o.json ? process.stderr : process.stdout).write(l + '\n'); folder?.log(l); };
       say(`rcutorture replay: ${rec.config.variant}, schedule ${rec.index} (seed ${rec.seed}), ${rec.log.length} decisions, memory model ${rec.config.sim?.memoryModel}`);
       for (const l of out.trace.slice(-SHOWN)) say(l);
       for (const e of out.examples.slice(0, 5)) say(`  ${e.cls}: ${e.message.split('\n')[0]}`);
@@ -63,11 +67,16 @@ export function registerReplay(program: Command): void {
         : `the schedule ran clean (${out.steps} steps; recorded: ${recorded})`);
       if (identical === undefined) say(`no trace to compare with (${reference} not found)`);
       else say(identical ? `trace identical to ${reference}` : `!!! trace differs from ${reference}: nondeterminism in the harness`);
-      if (o.json) {
-        process.stdout.write(JSON.stringify({
-          schedule: rec.index, failure: out.failure ?? null, failStep: out.failStep, failures: out.failures,
-          recorded: rec.failure ?? null, traceIdentical: identical ?? null, steps: out.steps,
-        }, null, 2) + '\n');
+      const outcome = JSON.stringify({
+        schedule: rec.index, failure: out.failure ?? null, failStep: out.failStep, failures: out.failures,
+        recorded: rec.failure ?? null, traceIdentical: identical ?? null, steps: out.steps,
+      }, null, 2) + '\n';
+      if (o.json) process.stdout.write(outcome);
+      if (folder) {
+        writeFileAtomic(join(folder.dir, 'trace.txt'), formatTrace(id, out.trace));
+        writeFileAtomic(join(folder.dir, 'replay.json'), outcome);
+        say(`  results: ${folder.dir}`);
+        folder.close();
       }
       await exitWhenFlushed(identical === false ? EXIT.internal : out.failure ? EXIT.failure : EXIT.success);
     }));

@@ -1,5 +1,5 @@
 /** Number formatting shared by the terminal table, the Markdown and the HTML. */
-import type { MedianEstimate, RatioEstimate, Significance } from './stats.js';
+import { CONFIDENCE, type MedianEstimate, type RatioEstimate, type Significance } from './stats.js';
 
 /** Three significant digits, SI suffixes for large values, no exponent notation. */
 export function num(x: number): string {
@@ -25,10 +25,20 @@ export function ratioText(r: RatioEstimate): string {
   return r.lo === r.hi && r.lo === r.ratio ? `×${r.ratio.toFixed(2)}` : `×${r.ratio.toFixed(2)} [${r.lo.toFixed(2)}, ${r.hi.toFixed(2)}]`;
 }
 
-/** The significance marker: * when the interval excludes 1, (ns) when it contains it. */
+/**
+ * The significance marker. `(ns)` read as nanoseconds in a latency table, so
+ * the words are spelled out; and an interval below 95% confidence (fewer
+ * than 6 trial pairs) is not called significant however far from 1 it lies.
+ */
+export const MARK = { significant: '*', notSignificant: '(not significant)', tooFew: '(too few trials)' } as const;
+
 export function significanceMark(r: RatioEstimate): string {
-  return r.significance === 'ns' ? '(ns)' : '*';
+  if (r.confidence < CONFIDENCE) return MARK.tooFew;
+  return r.significance === 'ns' ? MARK.notSignificant : MARK.significant;
 }
+
+/** Trials a 95% distribution-free interval of a median needs (its [min, max] first reaches 95% at 6). */
+export const TRIALS_FOR_95 = 6;
 
 export function ratioCell(r: RatioEstimate | null | undefined): string {
   return r ? `${ratioText(r)} ${significanceMark(r)}` : '—';

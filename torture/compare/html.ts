@@ -4,7 +4,7 @@
  */
 import type { Summary } from '../report/summary.js';
 import { percentileCurve, percentileTicks, rateSeries, levelSeries, medianSeries } from './curves.js';
-import { num } from './format.js';
+import { MARK, num } from './format.js';
 import { machineLine } from './machine.js';
 import { countsFor, type CompareResult } from './result.js';
 import { PALETTE, escapeXml as esc, lineChart, type Series } from './svg.js';
@@ -74,7 +74,7 @@ export function compareHtml(r: CompareResult): string {
   const ratioCol = (i: number) => i >= 3 && i % 2 === 1;
   const cellHtml = (text: string, col: number) => {
     if (!ratioCol(col) || text === '—' || text === '') return esc(text);
-    return text.endsWith('(ns)') ? `<span class="ns">${esc(text)}</span>` : `<span class="sig">${esc(text)}</span>`;
+    return text.endsWith(` ${MARK.significant}`) ? `<span class="sig">${esc(text)}</span>` : `<span class="ns">${esc(text)}</span>`;
   };
   const latency = CHART_OPS
     .filter(({ op }) => r.variants.some((v) => v.histograms[op]))

@@ -4,6 +4,8 @@
  * and report.html. The `compare` command and the programmatic `compare()`
  * are both thin wrappers around this.
  */
+import { TRIALS_FOR_95 } from './format.js';
+import { plural } from '../report/plural.js';
 import { join } from 'node:path';
 import { VERSION } from '../run/version.js';
 import { RunFolder, checkResultsRoot } from '../report/results.js';
@@ -20,12 +22,20 @@ export interface CompareOptions {
   command: string;
   /** Every line the command prints. */
   say?: (line: string) => void;
+  /** Where warnings go (the CLI: stderr); they are also written to the folder's log. */
+  warn?: (line: string) => void;
   signal?: AbortSignal;
 }
 
 export interface CompareOutcome {
   result: CompareResult;
   dir: string;
+}
+
+/** Said before the trials start, so a user can stop and ask for more. */
+export function tooFewTrialsWarning(trials: number): string {
+  return `rcutorture: WARNING: too few trials: ${plural(trials, 'trial')} per variant cannot give a 95% interval ` +
+    `(that needs --trials ${TRIALS_FOR_95} or more); ratios are shown but none is called significant`;
 }
 
 export async function runCompare(req: CompareRequest, opts: CompareOptions): Promise<CompareOutcome> {
@@ -49,6 +59,11 @@ export async function runCompare(req: CompareRequest, opts: CompareOptions): Pro
   say(`rcutorture ${VERSION} compare: ${labels.join(' vs ')} on ${req.scenario}, ${req.trials} trials x ${req.durationMs / 1000}s each, interleaved; seeds ${seeds[0]}..${seeds[seeds.length - 1]}`);
   say(`  machine: ${machineLine(machine)}`);
   say(`  results: ${folder.dir}`);
+  if (req.trials < TRIALS_FOR_95) {
+    const w = tooFewTrialsWarning(req.trials);
+    opts.warn?.(w);
+    folder.log(w);
+  }
   const done: TrialRecord[] = [];
   const { trials, interrupted } = await runTrials(req, {
     runsRoot: join(folder.dir, 'runs'),

@@ -3,7 +3,7 @@
  * one per ratio to the baseline), shared by the terminal and the Markdown so
  * both say the same thing, plus the notes that say how to read it.
  */
-import { contrastCell, medianCell, percent, ratioCell } from './format.js';
+import { MARK, TRIALS_FOR_95, contrastCell, medianCell, percent, ratioCell } from './format.js';
 import { metricsOfResult, type CompareResult, type VariantResult } from './result.js';
 import { CONFIDENCE } from './stats.js';
 
@@ -60,11 +60,11 @@ function intervalNote(w: { n: number; confidence: number }, what: string): strin
 export function tableNotes(r: CompareResult): string[] {
   const cells = weakest(r.variants.flatMap((v) => Object.values(v.metrics)));
   const ratios = weakest(r.variants.flatMap((v) => Object.values(v.ratios ?? {})));
-  const ratioConf = ratios.confidence < CONFIDENCE ? ` (at ${percent(ratios.confidence)})` : '';
   return [
     `cells: median over the trials ${intervalNote(cells, 'trials')}.`,
     `ratios: median of the per-trial ratios to ${r.variants[0].label} (trial k of every variant used the same seed) ${intervalNote(ratios, 'pairs')}; ` +
-      `* = interval excludes 1, (ns) = contains 1: not significant${ratioConf}.`,
+      `${MARK.significant} = interval excludes 1; ${MARK.notSignificant} = it contains 1` +
+      (ratios.confidence < CONFIDENCE ? `; ${MARK.tooFew} = with ${ratios.n} pairs no interval reaches 95% (that needs ${TRIALS_FOR_95} or more trials): not judged.` : '.'),
     '0 vs >0 *: an unsolicited-expediting counter that is zero in every trial of one side and above zero in every trial of the other: ' +
       'significant without an interval (a correct design never does it; see docs/compare.md).',
     'performance figures count only trials that ran their full length; failures and stalls count every trial. ' +

@@ -17,8 +17,17 @@ export function xmlEscape(text: string): string {
     .replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 }
 
-export function caseName(c: Pick<CaseResult, 'variant' | 'scenario' | 'seed'>): string {
-  return `${c.variant} ${c.scenario} seed=${c.seed}`;
+/**
+ * The test case name: the same in every run of the same matrix, so CI test
+ * history lines up (a random seed in the name made each run a new test). A
+ * soak's seeds are told apart by their index; the seed itself is a property.
+ */
+export function caseName(c: Pick<CaseResult, 'variant' | 'scenario'> & { seedIndex?: number }): string {
+  return `${c.variant} ${c.scenario}${c.seedIndex !== undefined ? ` #${c.seedIndex + 1}` : ''}`;
+}
+
+function properties(c: CaseResult): string {
+  return `      <properties><property name="seed" value="${c.seed}"/></properties>`;
 }
 
 /** The text a failed or broken case shows: counts, stall reports, example reports. */
@@ -34,19 +43,19 @@ export function failureText(c: CaseResult): string {
   return lines.join('\n');
 }
 
-function testcase(c: CaseResult): string {
+function testcase(c: CaseResult & { seedIndex?: number }): string {
   const attrs = `name="${xmlEscape(caseName(c))}" classname="${xmlEscape(`rcutorture.${c.variant}.${c.scenario}`)}" ` +
     `time="${(c.durationMs / 1000).toFixed(3)}"`;
   const body = xmlEscape(failureText(c));
   switch (c.verdict) {
     case 'SUCCESS':
-      return `    <testcase ${attrs}/>`;
+      return `    <testcase ${attrs}>\n${properties(c)}\n    </testcase>`;
     case 'FAILURE':
-      return `    <testcase ${attrs}>\n      <failure message="${xmlEscape(failureList(c.failures))}" type="FAILURE">${body}</failure>\n    </testcase>`;
+      return `    <testcase ${attrs}>\n${properties(c)}\n      <failure message="${xmlEscape(failureList(c.failures))}" type="FAILURE">${body}</failure>\n    </testcase>`;
     default: {
       // Interrupted or errored: the case did not complete, which is an error, not a pass.
       const msg = c.verdict === 'INTERRUPTED' ? `interrupted${c.signal ? ` by ${c.signal}` : ''}` : (c.error ?? 'internal error');
-      return `    <testcase ${attrs}>\n      <error message="${xmlEscape(msg)}" type="${c.verdict}">${body}</error>\n    </testcase>`;
+      return `    <testcase ${attrs}>\n${properties(c)}\n      <error message="${xmlEscape(msg)}" type="${c.verdict}">${body}</error>\n    </testcase>`;
     }
   }
 }

@@ -16,6 +16,7 @@ import type { FailureClass } from '../checks/classes.js';
 import { PIPE_LEN } from '../run/heap-layout.js';
 import type { Snapshot } from './statistics.js';
 import type { StallReport } from '../checks/watchdog.js';
+import { ms } from './ms.js';
 
 /** torture_type + TORTURE_FLAG: what every Linux line starts with. */
 export const LINUX_PREFIX = 'rcu-torture:';
@@ -109,7 +110,7 @@ export function linuxStallLine(variant: string, r: StallReport): string | null {
   if (r.kind === 'callback-backlog') return null;
   const holdouts = r.holdouts.map((h) => `${h.thread}`).join(' ');
   const what = r.kind === 'gp-stall' && r.waiter
-    ? `${r.waiter.op} in thread ${r.waiter.thread} for ${r.waiter.forMs} ms`
-    : `callbacks: ${r.pendingCallbacks} pending, oldest ${r.oldestPendingMs} ms, none invoked`;
+    ? `${r.waiter.op} in thread ${r.waiter.thread} for ${ms(r.waiter.forMs)}`
+    : `callbacks: ${r.pendingCallbacks} pending, oldest ${ms(r.oldestPendingMs)}, none invoked`;
   return `rcu: INFO: ${variant} detected stalls on CPUs/tasks: { ${holdouts || '-'} } (${r.kind}: ${what})`;
 }

@@ -119,6 +119,12 @@ function flavorCounterLine(c: Counters, specs: readonly CounterSpec[] | undefine
 }
 
 export interface StatsOptions {
+  /**
+   * The clock the times are on. 'virtual': the sim engine's virtual time
+   * (summed over its schedules), which has no total to run against and must
+   * not be read as wall time.
+   */
+  clock?: 'wall' | 'virtual';
   /** The writer's element and the free list, for the Linux-shaped `ver:` line (none: nothing published). */
   writer?: WriterState;
   /**
@@ -147,7 +153,7 @@ export function formatStats(
   const errs = Object.entries(failures).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`);
   const flavorLine = flavorCounterLine(c, counterSpecs);
   return [
-    `${label} ${secs(now.atMs)}/${secs(totalMs)}`,
+    opts.clock === 'virtual' ? `${label} ${secs(now.atMs)} of virtual time` : `${label} ${secs(now.atMs)}/${secs(totalMs)}`,
     `  reads ${si(c.reads)} (${rate('reads')}/s)  grace periods ${si(c.gracePeriods)} (${rate('gracePeriods')}/s)  versions ${si(c.writerVersions)}  alloc failures ${si(c.allocFailures)}`,
     `  callbacks queued ${si(c.callbacksQueued)} invoked ${si(c.callbacksInvoked)} pending ${si(c.callbacksPending)}  synchronize ${si(c.synchronizes)} drain ${si(c.drains)} barrier ${si(c.barriers)} force ${si(c.forces)}`,
     ...(flavorLine.length ? [`  ${flavorLine.join('  ')}`] : []),

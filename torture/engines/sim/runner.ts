@@ -137,7 +137,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
     if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
     // The writer has finished every schedule by now: no element is published (rtc 0, as Linux after its writer stops).
     const endStats = formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${plural(schedules, 'schedule')})`, snap, null, snap.atMs,
-      env.flavor.counterSpecs, { failures });
+      env.flavor.counterSpecs, { failures, clock: 'virtual' });
     for (const l of endStats) say(l, 'stats');
     say(`  sim: ${plural(schedules, 'schedule')}, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
     for (const l of failureExamples(summary.examples, failures)) say(l, 'detail');

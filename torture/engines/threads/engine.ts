@@ -8,6 +8,7 @@
  * It runs in the main thread and never calls into the implementation under
  * test except to read counters, so a hung implementation cannot hang it.
  */
+import { phaseTimesLine } from '../../report/phases.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
@@ -142,6 +143,8 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   // starting the workers can outlast a short run, which would then end
   // before a single read and pass. Roles that never start are a crash.
   let rolesUpAt = -1;
+  /** When the torture phase ended (-1: it did not end by its duration). */
+  let stoppedAt = -1;
   const rolesUp = () => tortureSlots.every((s) => settled.has(s) || Atomics.load(shared.i32, shared.slot(s) + S.STARTED) !== 0);
   const startLimitMs = Math.max(cfg.stallTimeoutMs, WORKER_START_MS);
 
@@ -194,6 +197,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     }
     if (stalls.length > 0 || crashes.length > 0) break;
     if (phase === 'run' && rolesUpAt >= 0 && now >= rolesUpAt + cfg.durationMs) {
+      stoppedAt = now;
       setCell(H.PHASE, Phase.Stop);
       timeline.endRunPhase(tickSnap);
       phase = 'stopping';
@@ -216,6 +220,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   }
 
   // ---- teardown ---------------------------------------------------------------------
+  const loopEndAt = elapsed();
   const [graceMs, unwindMs, destroyMs] = interruptedBy ? INTERRUPT_WAITS_MS : FAULT_WAITS_MS;
   if (!orderly) {
     setCell(H.PHASE, Phase.Stop);
@@ -240,6 +245,9 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
 
   // ---- verdict ----------------------------------------------------------------------
   const snap = takeSnapshot(shared, rcu, elapsed());
+  const upAt = rolesUpAt < 0 ? loopEndAt : rolesUpAt;
+  const tortureEnd = stoppedAt < 0 ? loopEndAt : stoppedAt;
+  const phases = { startupMs: upAt, tortureMs: tortureEnd - upAt, endMs: loopEndAt - tortureEnd, teardownMs: snap.atMs - loopEndAt };
   const tally = new Tally(snap);
   tally.roleExamples(results);
   // Stalls were printed as they came; their reports are in summary.stalls.
@@ -278,6 +286,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const endStats = formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs,
     { writer: writerState(shared, false), failures });
   for (const l of endStats) say(l, 'stats');
+  say(phaseTimesLine(phases), 'detail');
   for (const l of failureExamples(examples, failures)) say(l, 'detail');
   if (tally.firstFailingReader) for (const l of formatReaderRecord(tally.firstFailingReader)) say(l, 'detail');
   say(endLine(cfg, flavor, verdict, interruptedBy), 'verdict');
