@@ -22,6 +22,7 @@ import { pendingCallbacks } from '../../checks/pending-callbacks.js';
 import type { Summary } from '../../report/summary.js';
 import { RunMonitors, Tally, type Finding } from '../../run/lifecycle.js';
 import type { SimEnv } from './sim-env.js';
+import type { RunConfig } from '../../run/config.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
 
 /** Virtual milliseconds between watchdog checks. */
@@ -31,23 +32,30 @@ const CONTROL_EVERY = 8192;
 /** Virtual time the background threads get to notice their stop flag. */
 const BACKGROUND_STOP_MS = 1000;
 /**
- * Wall time without a single controller visit after which the simulation is
- * declared hung (a thread looping without Platform calls: a harness bug). A
- * safety net only: it never feeds into a decision.
+ * Wall time without a single controller visit after which the schedule is
+ * declared hung: a thread looping without Platform calls (a flavor spinning
+ * in plain JavaScript). Reported as a gp-stall; it never feeds a scheduling
+ * decision, and such a schedule is not replayed.
  */
-const HUNG_WALL_MS = 60_000;
+const HUNG_WALL_MIN_MS = 2000;
 
-async function awaitController(v: ControlView): Promise<void> {
+/**
+ * Waits for the baton; false if the running thread kept it for `wallMs` of
+ * wall time: it spins in plain JavaScript (virtual time cannot pass without
+ * a Platform call), and only terminating its worker ends it.
+ */
+async function awaitController(v: ControlView, wallMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`simulation made no progress for ${HUNG_WALL_MS / 1000}s of wall time (thread ${v.i32[CH.CURRENT]} never reached a Platform call)`)), HUNG_WALL_MS);
-  });
+  const hung = new Promise<false>((done) => { timer = setTimeout(() => done(false), wallMs); });
   try {
-    await Promise.race([v.awaitTurnAsync(v.main), hung]);
+    return await Promise.race([v.awaitTurnAsync(v.main).then(() => true as const), hung]);
   } finally {
     clearTimeout(timer);
   }
 }
+
+/** Wall time a thread may hold the baton: the run's stall timeout, but never under HUNG_WALL_MIN_MS (GC pauses, a loaded machine). */
+function hungWallMs(cfg: RunConfig): number { return Math.max(HUNG_WALL_MIN_MS, cfg.stallTimeoutMs); }
 
 export interface ScheduleSpec {
   index: number;
@@ -64,6 +72,8 @@ export interface ScheduleOutcome {
   failure?: FailureClass;
   /** Step at which a role first reported a failure (or the controller stopped the schedule). */
   failStep: number;
+  /** A thread spun without Platform calls and the workers were terminated: not replayable. */
+  hung?: boolean;
   stalls: StallReport[];
   examples: Summary['examples'];
   steps: number;
@@ -117,8 +127,14 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   scheduleControl();
   v.handTo(sched.decide(v.main, false));
 
+  let hungThread = -1;
   for (;;) {
-    await awaitController(v);
+    if (!(await awaitController(v, hungWallMs(cfg)))) {
+      hungThread = i32[CH.CURRENT];
+      endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) ran ${hungWallMs(cfg)} ms of wall time ` +
+        'without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated' };
+      break;
+    }
     const reason = i32[CH.REASON] as Reason;
     i32[CH.REASON] = Reason.None;
     // Whole virtual milliseconds, as the roles stamp their activity.
@@ -157,7 +173,10 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   const steps = i32[CH.STEP];
   const vtimeMs = v.vtime;
 
-  if (!allDone) {
+  if (hungThread >= 0) {
+    // No thread can be handed the baton past a spinning one: end them all (the pool is made afresh).
+    await env.restartPool();
+  } else if (!allDone) {
     // Teardown: every thread unwinds with PlatformAbort; the last one hands the baton back.
     i32[CH.ABORTING] = 1;
     shared.i32[shared.cell(H.ABORT)] = 1;
@@ -165,7 +184,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     for (let t = 0; t < v.threads && first < 0; t++) if (v.status(t) !== Status.Finished) first = t;
     if (first >= 0) {
       v.handTo(first);
-      await awaitController(v);
+      await awaitController(v, hungWallMs(cfg));
     }
   }
   const results = await Promise.all(running);
@@ -175,7 +194,8 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   const tally = new Tally(snapshot);
   tally.roleExamples(results);
   tally.stalls(stalls, true);
-  for (const r of results) {
+  // Workers terminated for a hang report the termination, not a crash of theirs.
+  for (const r of hungThread >= 0 ? [] : results) {
     if (r.crash !== undefined) tally.crash(r.slot, `${env.roleOf(r.slot)} (thread ${r.slot}) crashed: ${r.crash}`);
   }
   tally.findings(findings);
@@ -199,6 +219,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     snapshot,
     results,
     interrupted,
+    hung: hungThread >= 0,
   };
 }
 
