@@ -38,6 +38,8 @@ const BACKGROUND_STOP_MS = 1000;
  * decision, and such a schedule is not replayed.
  */
 const HUNG_WALL_MIN_MS = 2000;
+/** How piscina rejects the task of a worker it terminated. */
+const TERMINATED = /Terminating worker thread/;
 
 /**
  * Waits for the baton; false if the running thread kept it for `wallMs` of
@@ -184,7 +186,8 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     for (let t = 0; t < v.threads && first < 0; t++) if (v.status(t) !== Status.Finished) first = t;
     if (first >= 0) {
       v.handTo(first);
-      await awaitController(v, hungWallMs(cfg));
+      // A thread that never reaches a Platform call cannot unwind: end the workers instead.
+      if (!(await awaitController(v, hungWallMs(cfg)))) await env.restartPool();
     }
   }
   const results = await Promise.all(running);
@@ -194,9 +197,9 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   const tally = new Tally(snapshot);
   tally.roleExamples(results);
   tally.stalls(stalls, true);
-  // Workers terminated for a hang report the termination, not a crash of theirs.
-  for (const r of hungThread >= 0 ? [] : results) {
-    if (r.crash !== undefined) tally.crash(r.slot, `${env.roleOf(r.slot)} (thread ${r.slot}) crashed: ${r.crash}`);
+  // Workers terminated for a hang report the termination, not a crash of theirs; a crash before it counts.
+  for (const r of results) {
+    if (r.crash !== undefined && !(hungThread >= 0 && TERMINATED.test(r.crash))) tally.crash(r.slot, `${env.roleOf(r.slot)} (thread ${r.slot}) crashed: ${r.crash}`);
   }
   tally.findings(findings);
   if (endNote) tally.endNotReached(endNote.cls, endNote.message, stalls.length === 0);
