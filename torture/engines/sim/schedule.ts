@@ -38,22 +38,36 @@ const BACKGROUND_STOP_MS = 1000;
  * decision, and such a schedule is not replayed.
  */
 const HUNG_WALL_MIN_MS = 2000;
+/** Share of a slice's wall time the process must have spent on CPU for the holder to count as spinning. */
+const SPIN_CPU_SHARE = 0.5;
+/** However loaded the machine, a baton held this long ends the schedule (the safety net it was before). */
+const HUNG_WALL_MAX_MS = 60_000;
 /** How piscina rejects the task of a worker it terminated. */
 const TERMINATED = /Terminating worker thread/;
 
 /**
- * Waits for the baton; false if the running thread kept it for `wallMs` of
- * wall time: it spins in plain JavaScript (virtual time cannot pass without
- * a Platform call), and only terminating its worker ends it.
+ * Waits for the baton; false if the running thread keeps it while burning
+ * CPU: it spins in plain JavaScript (virtual time cannot pass without a
+ * Platform call), and only terminating its worker ends it. Every other
+ * thread is parked, so the process's CPU time over a slice of `wallMs` is the
+ * holder's: at least half of it spent means a spin; less means a machine too
+ * loaded to run it, and the wait goes on (up to HUNG_WALL_MAX_MS in all).
  */
 async function awaitController(v: ControlView, wallMs: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<false>((done) => { timer = setTimeout(() => done(false), wallMs); });
-  try {
-    return await Promise.race([v.awaitTurnAsync(v.main).then(() => true as const), hung]);
-  } finally {
-    clearTimeout(timer);
+  const turn = v.awaitTurnAsync(v.main).then(() => true as const);
+  for (let waited = 0; waited < HUNG_WALL_MAX_MS; waited += wallMs) {
+    const cpu0 = process.cpuUsage();
+    let timer: NodeJS.Timeout | undefined;
+    const slice = new Promise<false>((done) => { timer = setTimeout(() => done(false), wallMs); });
+    try {
+      if (await Promise.race([turn, slice])) return true;
+    } finally {
+      clearTimeout(timer);
+    }
+    const used = process.cpuUsage(cpu0);
+    if ((used.user + used.system) / 1000 >= wallMs * SPIN_CPU_SHARE) return false;
   }
+  return false;
 }
 
 /** Wall time a thread may hold the baton: the run's stall timeout, but never under HUNG_WALL_MIN_MS (GC pauses, a loaded machine). */
