@@ -69,9 +69,7 @@ describe('hangs inside flavors', () => {
     ['threads', 'fixture-read-lock-spins', ['gp-stall', 'worker-crash']],
     ['threads', 'fixture-synchronize-blocks', ['gp-stall']],
     ['threads', 'fixture-call-rcu-thread-spins', ['callback-stall', 'gp-stall', 'worker-crash']],
-    // Known sim issue (reported): after a role's crash the baton is sometimes not handed back, and the
-    // schedule ends through the plain-JS hang detector (gp-stall) instead of as a worker-crash.
-    ['sim', 'fixture-read-lock-throws', ['worker-crash', 'gp-stall']],
+    ['sim', 'fixture-read-lock-throws', ['worker-crash']],
     ['sim', 'fixture-synchronize-spins', ['gp-stall']],
     ['sim', 'fixture-read-lock-spins', ['gp-stall', 'worker-crash']],
     ['sim', 'fixture-synchronize-blocks', ['gp-stall']],
