@@ -57,3 +57,33 @@ describe.concurrent('harness faults', () => {
     expect(hung?.message).toMatch(/^writer \(thread \d+\) hung: no heartbeat/);
   });
 });
+
+// One at a time: each run has more threads than the machine has cores, and the verdicts are timed.
+describe('hangs inside flavors', () => {
+  /**
+   * Hangs inside flavors, on both engines: each ends with its report and the
+   * process gone by itself within the stall timeout + 5 s (plus start-up
+   * slack; runCli kills it otherwise, which fails the test).
+   */
+  const HANGS: [string, string, string[]][] = [
+    ['threads', 'fixture-read-lock-spins', ['gp-stall', 'worker-crash']],
+    ['threads', 'fixture-synchronize-blocks', ['gp-stall']],
+    ['threads', 'fixture-call-rcu-thread-spins', ['callback-stall', 'gp-stall', 'worker-crash']],
+    ['sim', 'fixture-read-lock-throws', ['worker-crash']],
+    ['sim', 'fixture-synchronize-spins', ['gp-stall']],
+    ['sim', 'fixture-read-lock-spins', ['gp-stall', 'worker-crash']],
+    ['sim', 'fixture-synchronize-blocks', ['gp-stall']],
+    ['sim', 'fixture-call-rcu-thread-spins', ['callback-stall', 'gp-stall', 'worker-crash']],
+  ];
+  for (const [engine, variant, classes] of HANGS) {
+    it(`${variant} on ${engine}: ${classes.join(' or ')}, and the process exits by itself`, async () => {
+      const r = await runCli(['--impl', FIXTURES, '--variant', variant, '--engine', engine, '--duration', '60s',
+        '--stall-timeout', '2s', '--readers', '2', '--fakewriters', '1', '--results', scratchDir(), '--json'], { timeoutMs: 16_000 });
+      expect(r.signal, 'killed: the process did not exit by itself').toBeNull();
+      expect(r.code, r.stderr).toBe(1);
+      const s = summaryIn(r.stdout);
+      expect(s.verdict).toBe('FAILURE');
+      expect(classes.filter((c) => s.failures[c] > 0), JSON.stringify(s.failures)).not.toEqual([]);
+    });
+  }
+});

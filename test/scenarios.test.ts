@@ -122,9 +122,11 @@ describe('fault flags', () => {
   });
 
   it('--stall-timeout overrides the scenario\'s stall timeout', async () => {
-    const sc = await resolveRunConfig({ variant: 'qemu-v0', scenario: 'vcpu-busy-loops', durationMs: 1000 });
-    expect(sc.stallTimeoutMs).toBe(loadScenario('vcpu-busy-loops').stallTimeoutMs);
-    const cli = await resolveRunConfig({ variant: 'qemu-v0', scenario: 'vcpu-busy-loops', durationMs: 1000, stallTimeoutMs: 1234 });
+    // call-rcu-storm sets its own stall timeout (5 s).
+    expect(loadScenario('call-rcu-storm').stallTimeoutMs).toBe(5000);
+    const sc = await resolveRunConfig({ variant: 'qemu-v0', scenario: 'call-rcu-storm', durationMs: 1000 });
+    expect(sc.stallTimeoutMs).toBe(5000);
+    const cli = await resolveRunConfig({ variant: 'qemu-v0', scenario: 'call-rcu-storm', durationMs: 1000, stallTimeoutMs: 1234 });
     expect(cli.stallTimeoutMs).toBe(1234);
   });
 

@@ -2,33 +2,51 @@
  * The vCPU model: a busy reader stays inside its critical section until its
  * force notifier kicks it, as a QEMU TCG vCPU thread stays in cpu_exec()
  * until force_rcu makes it leave; then it leaves, and re-enters. Without a
- * kick it stays for the scenario's maximum, which may be "forever": that is
- * how QEMU issue 650 hung, and what makes a flavor that never kicks stall.
+ * kick a real vCPU still leaves eventually (a timer, an I/O exit): here
+ * after a tenth of the run's stall timeout (or the scenario's shorter
+ * `maxSpinMs`), so no timing of the scenario is a fixed number of ms
+ * against the stall timeout. `maxSpinMs: "forever"` opts out of that cap:
+ * the vCPU that never leaves (QEMU issue 650), which hangs even qemu-v0.
+ *
+ * The kick check (a gp-stall of its own, calibration-free): a flavor with
+ * force notifiers promises that a grace period which waits for a busy
+ * reader while a drain or force request is outstanding kicks it (qemu-v0
+ * kicks at every scan made while draining; qemu-v1 on force every waiting
+ * grace period after a few polls anyway). So if a grace period that started
+ * after this section began, while a drain or force_rcu that began before the
+ * section was outstanding, has waited a whole spin cap without a kick, the
+ * flavor broke that promise. The cap is a share of the stall timeout, so the
+ * check holds at any stall timeout; see docs/scenarios.md for the argument.
  *
  * The loop waits on the kick cell in short slices rather than burning a
  * core: to the grace period the reader is just as busy (inside a section,
  * not quiescent), while a 2-core machine still runs everyone else, and the
  * kick is seen as soon as the flavor wakes the cell.
  */
-import type { RcuInstance } from '../../lib/rcu/flavor.js';
+import { gpSeqDone, gpSeqSnap, type RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
-import { Activity, H, S, ST } from '../run/heap-layout.js';
+import { Activity, H, S, ST, UpdaterOp } from '../run/heap-layout.js';
 import { faultStat } from './coverage.js';
 
-/** Longest single wait between looks at the phase and stutter cells. */
+/** Longest single wait between looks at the phase, stutter and kick cells. */
 const SLICE_MS = 5;
-/**
- * A flavor without force notifiers has no way to end a busy loop: there the
- * spin is capped at this share of the stall timeout, so a busy reader is a
- * long reader and not a hang the flavor could never avoid.
- */
-const NO_NOTIFIER_SHARE = 0.25;
+/** A busy section without a kick ends after this share of the stall timeout (the vCPU leaves on its own):
+ * small enough that an operation needing two two-phase grace periods behind busy readers (rcu_barrier
+ * in urcu-mb: four waits of one spin each) stays well inside the stall timeout. */
+export const BUSY_SPIN_SHARE = 0.1;
+
+/** The effective spin cap of a busy section, in ms (Infinity for "forever"). */
+export function busySpinCapMs(maxSpinMs: number | 'forever', stallTimeoutMs: number): number {
+  if (maxSpinMs === 'forever') return Infinity;
+  return Math.min(maxSpinMs, stallTimeoutMs * BUSY_SPIN_SHARE);
+}
 
 export class BusyLoop {
   private readonly kick: number;
   private readonly maxMs: number;
   private readonly phase: number;
   private readonly paused: number;
+  private readonly slots: number[];
   private readonly BUSY = faultStat('busyLoops');
   private readonly TIMEOUT = faultStat('busyTimeouts');
   /** When the last kick was seen, until the section it ended is left. */
@@ -36,12 +54,11 @@ export class BusyLoop {
 
   constructor(private readonly ctx: RoleContext, private readonly rcu: RcuInstance) {
     const cfg = ctx.task.config;
-    const b = cfg.faults.busyLoop!;
-    const max = b.maxSpinMs === 'forever' ? Infinity : b.maxSpinMs;
-    this.maxMs = rcu.addForceNotifier ? max : Math.min(max, cfg.stallTimeoutMs * NO_NOTIFIER_SHARE);
+    this.maxMs = busySpinCapMs(cfg.faults.busyLoop!.maxSpinMs, cfg.stallTimeoutMs);
     this.kick = ctx.shared.slot(ctx.task.slot) + S.KICK;
     this.phase = ctx.shared.cell(H.PHASE);
     this.paused = ctx.shared.cell(H.PAUSED);
+    this.slots = Array.from({ length: ctx.task.threads.total }, (_, s) => ctx.shared.slot(s));
   }
 
   /** The body of a busy section: returns on a kick, at the maximum, or when the run stops or stutters. */
@@ -52,7 +69,10 @@ export class BusyLoop {
     ctx.count(this.BUSY);
     ctx.setActivity(Activity.BusyLoop);
     const t0 = p.now();
-    const until = t0 + this.maxMs;
+    // Read inside the section: a grace period whose start gpSeq shows after this must wait for us.
+    const seq0 = this.rcu.addForceNotifier && this.rcu.gpSeq ? this.rcu.gpSeq() : undefined;
+    let until = t0 + this.maxMs;
+    let extended = false;
     for (;;) {
       p.relax();
       if (p.load(this.kick, 'acquire') !== k0) {
@@ -63,14 +83,45 @@ export class BusyLoop {
         break;
       }
       if (p.load(this.phase) !== 0 || p.load(this.paused) !== 0) break;
-      const left = until - p.now();
-      if (left <= 0) {
+      const now = p.now();
+      if (now >= until) {
+        // A grace period owes us a kick: give it one more cap, then report it.
+        if (seq0 !== undefined && this.owedKick(seq0, t0)) {
+          if (extended) { this.reportMissedKick(now - t0, this.maxMs); break; }
+          extended = true;
+          until = now + this.maxMs;
+          continue;
+        }
         ctx.count(this.TIMEOUT);
         break;
       }
-      p.wait(this.kick, k0, Math.min(left, SLICE_MS));
+      p.wait(this.kick, k0, Math.min(until - now, SLICE_MS));
     }
     ctx.setActivity(Activity.Outside);
+  }
+
+  /**
+   * Whether the flavor owes this section a kick now: a grace period that
+   * started after the section began is in progress (so it waits for us), and
+   * a drain or force_rcu that began before the section is still outstanding.
+   */
+  private owedKick(seq0: number, t0: number): boolean {
+    const seq = this.rcu.gpSeq!();
+    // Odd: in progress; at or past snap-1: started after seq0 was read.
+    if ((seq & 1) === 0 || !gpSeqDone(seq, gpSeqSnap(seq0) - 1)) return false;
+    const before = Math.floor(t0);
+    const p = this.ctx.p;
+    return this.slots.some((s) => {
+      const op = p.load(s + S.OP);
+      return (op === UpdaterOp.Drain || op === UpdaterOp.Force) && p.load(s + S.OP_SINCE) < before;
+    });
+  }
+
+  private reportMissedKick(sectionMs: number, capMs: number): void {
+    const { ctx } = this;
+    ctx.fail('gp-stall', `busy ${ctx.task.role} ${ctx.task.slot} never kicked in ${Math.round(sectionMs)} ms: a grace period that ` +
+      `started after its section began has waited for it at least ${Math.round(capMs)} ms with a drain or force_rcu outstanding ` +
+      `since before the section (the flavor has force notifiers, so it must kick)`);
   }
 
   /**

@@ -178,6 +178,10 @@ async function reportFailure(
     report.scheduleFile = `${folder.dir}/schedule.txt`;
     report.traceFile = `${folder.dir}/trace.txt`;
   }
+  if (outcome.hung) {
+    say('  a thread spun without Platform calls: this schedule is not replayed', 'detail');
+    return { ...report, replay: 'not-replayable' };
+  }
   if (outcome.logOverflow) {
     say('  the decision log overflowed: this schedule cannot be replayed', 'detail');
     return report;

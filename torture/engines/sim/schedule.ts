@@ -22,6 +22,7 @@ import { pendingCallbacks } from '../../checks/pending-callbacks.js';
 import type { Summary } from '../../report/summary.js';
 import { RunMonitors, Tally, type Finding } from '../../run/lifecycle.js';
 import type { SimEnv } from './sim-env.js';
+import type { RunConfig } from '../../run/config.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
 
 /** Virtual milliseconds between watchdog checks. */
@@ -31,23 +32,46 @@ const CONTROL_EVERY = 8192;
 /** Virtual time the background threads get to notice their stop flag. */
 const BACKGROUND_STOP_MS = 1000;
 /**
- * Wall time without a single controller visit after which the simulation is
- * declared hung (a thread looping without Platform calls: a harness bug). A
- * safety net only: it never feeds into a decision.
+ * Wall time without a single controller visit after which the schedule is
+ * declared hung: a thread looping without Platform calls (a flavor spinning
+ * in plain JavaScript). Reported as a gp-stall; it never feeds a scheduling
+ * decision, and such a schedule is not replayed.
  */
-const HUNG_WALL_MS = 60_000;
+const HUNG_WALL_MIN_MS = 2000;
+/** Share of a slice's wall time the process must have spent on CPU for the holder to count as spinning. */
+const SPIN_CPU_SHARE = 0.5;
+/** However loaded the machine, a baton held this long ends the schedule (the safety net it was before). */
+const HUNG_WALL_MAX_MS = 60_000;
+/** How piscina rejects the task of a worker it terminated. */
+const TERMINATED = /Terminating worker thread/;
 
-async function awaitController(v: ControlView): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const hung = new Promise<never>((_, fail) => {
-    timer = setTimeout(() => fail(new Error(`simulation made no progress for ${HUNG_WALL_MS / 1000}s of wall time (thread ${v.i32[CH.CURRENT]} never reached a Platform call)`)), HUNG_WALL_MS);
-  });
-  try {
-    await Promise.race([v.awaitTurnAsync(v.main), hung]);
-  } finally {
-    clearTimeout(timer);
+/**
+ * Waits for the baton; false if the running thread keeps it while burning
+ * CPU: it spins in plain JavaScript (virtual time cannot pass without a
+ * Platform call), and only terminating its worker ends it. Every other
+ * thread is parked, so the process's CPU time over a slice of `wallMs` is the
+ * holder's: at least half of it spent means a spin; less means a machine too
+ * loaded to run it, and the wait goes on (up to HUNG_WALL_MAX_MS in all).
+ */
+async function awaitController(v: ControlView, wallMs: number): Promise<boolean> {
+  const turn = v.awaitTurnAsync(v.main).then(() => true as const);
+  for (let waited = 0; waited < HUNG_WALL_MAX_MS; waited += wallMs) {
+    const cpu0 = process.cpuUsage();
+    let timer: NodeJS.Timeout | undefined;
+    const slice = new Promise<false>((done) => { timer = setTimeout(() => done(false), wallMs); });
+    try {
+      if (await Promise.race([turn, slice])) return true;
+    } finally {
+      clearTimeout(timer);
+    }
+    const used = process.cpuUsage(cpu0);
+    if ((used.user + used.system) / 1000 >= wallMs * SPIN_CPU_SHARE) return false;
   }
+  return false;
 }
+
+/** Wall time a thread may hold the baton: the run's stall timeout, but never under HUNG_WALL_MIN_MS (GC pauses, a loaded machine). */
+function hungWallMs(cfg: RunConfig): number { return Math.max(HUNG_WALL_MIN_MS, cfg.stallTimeoutMs); }
 
 export interface ScheduleSpec {
   index: number;
@@ -64,6 +88,8 @@ export interface ScheduleOutcome {
   failure?: FailureClass;
   /** Step at which a role first reported a failure (or the controller stopped the schedule). */
   failStep: number;
+  /** A thread spun without Platform calls and the workers were terminated: not replayable. */
+  hung?: boolean;
   stalls: StallReport[];
   examples: Summary['examples'];
   firstFailingReader: Summary['firstFailingReader'];
@@ -118,8 +144,14 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   scheduleControl();
   v.handTo(sched.decide(v.main, false));
 
+  let hungThread = -1;
   for (;;) {
-    await awaitController(v);
+    if (!(await awaitController(v, hungWallMs(cfg)))) {
+      hungThread = i32[CH.CURRENT];
+      endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) ran ${hungWallMs(cfg)} ms of wall time ` +
+        'without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated' };
+      break;
+    }
     const reason = i32[CH.REASON] as Reason;
     i32[CH.REASON] = Reason.None;
     // Whole virtual milliseconds, as the roles stamp their activity.
@@ -158,7 +190,10 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   const steps = i32[CH.STEP];
   const vtimeMs = v.vtime;
 
-  if (!allDone) {
+  if (hungThread >= 0) {
+    // No thread can be handed the baton past a spinning one: end them all (the pool is made afresh).
+    await env.restartPool();
+  } else if (!allDone) {
     // Teardown: every thread unwinds with PlatformAbort; the last one hands the baton back.
     i32[CH.ABORTING] = 1;
     shared.i32[shared.cell(H.ABORT)] = 1;
@@ -166,7 +201,8 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     for (let t = 0; t < v.threads && first < 0; t++) if (v.status(t) !== Status.Finished) first = t;
     if (first >= 0) {
       v.handTo(first);
-      await awaitController(v);
+      // A thread that never reaches a Platform call cannot unwind: end the workers instead.
+      if (!(await awaitController(v, hungWallMs(cfg)))) await env.restartPool();
     }
   }
   const results = await Promise.all(running);
@@ -176,8 +212,9 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   const tally = new Tally(snapshot);
   tally.roleExamples(results);
   tally.stalls(stalls, true);
+  // Workers terminated for a hang report the termination, not a crash of theirs; a crash before it counts.
   for (const r of results) {
-    if (r.crash !== undefined) tally.crash(r.slot, `${env.roleOf(r.slot)} (thread ${r.slot}) crashed: ${r.crash}`);
+    if (r.crash !== undefined && !(hungThread >= 0 && TERMINATED.test(r.crash))) tally.crash(r.slot, `${env.roleOf(r.slot)} (thread ${r.slot}) crashed: ${r.crash}`);
   }
   tally.findings(findings);
   if (endNote) tally.endNotReached(endNote.cls, endNote.message, stalls.length === 0);
@@ -201,6 +238,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     snapshot,
     results,
     interrupted,
+    hung: hungThread >= 0,
   };
 }
 

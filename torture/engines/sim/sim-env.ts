@@ -19,6 +19,8 @@ export interface SimEnv extends RunPlan {
   controlSizes: ControlSizes;
   control: ControlView;
   pool: Piscina<SimRoleTask, SimRoleResult>;
+  /** Terminates every worker (one may spin in plain JavaScript) and starts a fresh pool. */
+  restartPool(): Promise<void>;
   /** "region+offset" of a heap cell, for traces and stall reports. */
   cellName(cell: number): string;
 }
@@ -28,17 +30,23 @@ export async function createSimEnv(cfg: RunConfig): Promise<SimEnv> {
   const { threads, plan } = run;
   const controlSizes = { threads: threads.total, logCap: LOG_CAP, traceCap: TRACE_STEPS };
   const regions = Object.entries(plan.regions).map(([name, r]) => ({ name, ...r })).sort((a, b) => a.base - b.base);
-  const pool = new Piscina<SimRoleTask, SimRoleResult>({
+  const newPool = () => new Piscina<SimRoleTask, SimRoleResult>({
     filename: compiledWorker('engines/sim/sim-worker.js'), minThreads: threads.total, maxThreads: threads.total,
     idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
   });
-  return {
-    cfg, ...run, controlSizes, control: ControlView.allocate(controlSizes), pool,
+  const env: SimEnv = {
+    cfg, ...run, controlSizes, control: ControlView.allocate(controlSizes), pool: newPool(),
+    restartPool: async () => {
+      const old = env.pool;
+      env.pool = newPool();
+      await old.destroy();
+    },
     cellName: (cell) => {
       const r = regions.find((x) => cell >= x.base && cell < x.base + x.words);
       return r ? `${r.name}+${cell - r.base}` : `cell ${cell}`;
     },
   };
+  return env;
 }
 
 export async function closeSimEnv(env: SimEnv): Promise<void> {
