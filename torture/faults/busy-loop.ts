@@ -14,9 +14,9 @@
  * kicks at every scan made while draining; qemu-v1 on force every waiting
  * grace period after a few polls anyway). So if a grace period that started
  * after this section began, while a drain or force_rcu that began before the
- * section was outstanding, has waited a whole spin cap without a kick, the
- * flavor broke that promise. The cap is a share of the stall timeout, so the
- * check holds at any stall timeout; see docs/scenarios.md for the argument.
+ * section was outstanding, still owes the kick half a stall timeout after the
+ * spin cap ran out, the flavor broke that promise. Cap and grace are shares
+ * of the stall timeout, so the check holds at any stall timeout; see docs/scenarios.md for the argument.
  *
  * The loop waits on the kick cell in short slices rather than burning a
  * core: to the grace period the reader is just as busy (inside a section,
@@ -35,6 +35,14 @@ const SLICE_MS = 5;
  * in urcu-mb: four waits of one spin each) stays well inside the stall timeout. */
 export const BUSY_SPIN_SHARE = 0.1;
 
+/**
+ * Once a kick is owed and the cap has run out, the flavor has this share of
+ * the stall timeout more to deliver it: the same order of slack as the
+ * stall watchdog's own, so a loaded machine that delays the updater's scan
+ * by less than half a stall timeout cannot make a correct flavor miss it.
+ */
+export const KICK_GRACE_SHARE = 0.5;
+
 /** The effective spin cap of a busy section, in ms (Infinity for "forever"). */
 export function busySpinCapMs(maxSpinMs: number | 'forever', stallTimeoutMs: number): number {
   if (maxSpinMs === 'forever') return Infinity;
@@ -44,6 +52,8 @@ export function busySpinCapMs(maxSpinMs: number | 'forever', stallTimeoutMs: num
 export class BusyLoop {
   private readonly kick: number;
   private readonly maxMs: number;
+  /** How long an owed kick may take once the cap has run out (KICK_GRACE_SHARE of the stall timeout). */
+  private readonly graceMs: number;
   private readonly phase: number;
   private readonly paused: number;
   private readonly slots: number[];
@@ -55,6 +65,7 @@ export class BusyLoop {
   constructor(private readonly ctx: RoleContext, private readonly rcu: RcuInstance) {
     const cfg = ctx.task.config;
     this.maxMs = busySpinCapMs(cfg.faults.busyLoop!.maxSpinMs, cfg.stallTimeoutMs);
+    this.graceMs = cfg.stallTimeoutMs * KICK_GRACE_SHARE;
     this.kick = ctx.shared.slot(ctx.task.slot) + S.KICK;
     this.phase = ctx.shared.cell(H.PHASE);
     this.paused = ctx.shared.cell(H.PAUSED);
@@ -85,11 +96,11 @@ export class BusyLoop {
       if (p.load(this.phase) !== 0 || p.load(this.paused) !== 0) break;
       const now = p.now();
       if (now >= until) {
-        // A grace period owes us a kick: give it one more cap, then report it.
+        // A grace period owes us a kick: give it half a stall timeout more, then report it.
         if (seq0 !== undefined && this.owedKick(seq0, t0)) {
-          if (extended) { this.reportMissedKick(now - t0, this.maxMs); break; }
+          if (extended) { this.reportMissedKick(now - t0, this.graceMs); break; }
           extended = true;
-          until = now + this.maxMs;
+          until = now + this.graceMs;
           continue;
         }
         ctx.count(this.TIMEOUT);
