@@ -48,7 +48,7 @@ const put = (rel: string, text: string) => (scratch: string) => {
 };
 
 /** A schedule file (just enough for replay to read it) with the id of some schedule. */
-const schedule = (id: string) => `engine: sim/1\nversion: 0.1.0\nvariant: qemu-v0\nscenario: default\nschedule: 0\nseed: 1\nparams: {}\nconfig: {}\nid: ${id}\ndecisions: 0\n`;
+const schedule = (id: string) => `engine: sim/2\nversion: 0.1.0\nvariant: qemu-v0\nscenario: default\nschedule: 0\nseed: 1\nparams: {}\nconfig: {}\nid: ${id}\ndecisions: 0\n`;
 
 const READ_ONLY = 'read-only';
 const asRoot = process.getuid?.() === 0;

@@ -52,6 +52,8 @@ export type EnginePlatform = Platform & {
   pointHits(): Record<string, number>;
   /** Told of every failure a role sees (the sim engine stops the schedule there). */
   failed?(cls: FailureClass): void;
+  /** The scenario's point delays, for an engine whose Platform the harness did not build (sim: virtual sleeps). */
+  injectDelays?(cfg: NonNullable<RoleTask['config']['faults']['points']>, random: () => number): void;
 };
 
 const MAX_EXAMPLES = 5;
@@ -99,6 +101,7 @@ export class RoleContext {
       injection: cfg.faults.points,
       random: () => pointRandom.float(),
     });
+    if (platform && cfg.faults.points) platform.injectDelays?.(cfg.faults.points, () => pointRandom.float());
     this.random = new Random(cfg.seed, STREAMS.role(task.slot));
     this.flavor = flavor;
     this.f64 = this.shared.f64;

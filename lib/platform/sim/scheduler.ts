@@ -400,4 +400,4 @@ export class Scheduler {
  * the same rules: bump this whenever a change alters which decision is
  * taken where (defaults, step accounting, control points, spin detection).
  */
-export const SIM_ENGINE_VERSION = 'sim/1';
+export const SIM_ENGINE_VERSION = 'sim/2';

@@ -16,6 +16,7 @@ import { PlatformAbort, type MemoryOrder, type Platform, type WaitResult } from 
 import { ControlView, H, Model, Reason, Status, T, type ControlSizes } from './control.js';
 import { Scheduler } from './scheduler.js';
 import { Op, pointId } from './ops.js';
+import { PointInjector, type PointInjection } from '../points.js';
 
 const WAIT_RESULTS: WaitResult[] = ['ok', 'not-equal', 'timed-out'];
 
@@ -30,6 +31,8 @@ export class SimPlatform implements Platform {
   private streak = 0;
   private readonly spinLimit: number;
   private readonly hits = new Map<string, { id: number; count: number }>();
+  /** A scenario's delays at named points, slept in virtual time (null: points only schedule). */
+  private injector: PointInjector | null = null;
 
   constructor(control: SharedArrayBuffer, sizes: ControlSizes, readonly mem: Int32Array, readonly me: number) {
     this.v = new ControlView(control, sizes);
@@ -191,6 +194,18 @@ export class SimPlatform implements Platform {
     if (hit === undefined) this.hits.set(name, hit = { id: pointId(name), count: 0 });
     hit.count++;
     this.s.trace(this.me, Op.Point, hit.id, 0);
+    this.injector?.hit(name);
+  }
+
+  /**
+   * Stretch the scenario's points as the threads engine does, but in
+   * virtual time: a delay is a virtual sleep, so a window a scenario
+   * calibrated in ms (a reader held across several grace periods) is as
+   * wide here as there, whatever the schedule's step rate. `random` is the
+   * harness's seeded stream, so a schedule still replays from its seed.
+   */
+  injectDelays(cfg: PointInjection, random: () => number): void {
+    this.injector = cfg.probability > 0 ? new PointInjector(cfg, random, (ms) => this.sleep(ms)) : null;
   }
 
   pointHits(): Record<string, number> {

@@ -75,7 +75,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
   const engine = {
     label: `sim (${SIM_ENGINE_VERSION})`, length: wallLimit, stallTimeout: `${cfg.stallTimeoutMs / 1000}s virtual`,
     extra: [`  sim: memory model ${sim.memoryModel}, strategy ${sim.strategy}${sim.strategy === 'pct' ? ` (depth up to ${sim.pctDepth})` : ''}, ` +
-      `${sim.steps} steps per schedule, ${sim.schedules ?? 'unbounded'} schedules; preemption points are scheduling decisions`],
+      `${sim.steps} steps per schedule, ${sim.schedules ?? 'unbounded'} schedules; preemption points are scheduling decisions, the scenario's point delays virtual sleeps`],
   };
   for (const l of headerLines(cfg, env.flavor, env.threads, env.backgroundNames, engine, folder?.dir)) say(l);
 
