@@ -40,6 +40,8 @@ export const BUSY_SPIN_SHARE = 0.1;
  * the stall timeout more to deliver it: the same order of slack as the
  * stall watchdog's own, so a loaded machine that delays the updater's scan
  * by less than half a stall timeout cannot make a correct flavor miss it.
+ * Under the sim engine the grace is one more cap: virtual time has no load,
+ * and a schedule is short in virtual time.
  */
 export const KICK_GRACE_SHARE = 0.5;
 
@@ -65,7 +67,8 @@ export class BusyLoop {
   constructor(private readonly ctx: RoleContext, private readonly rcu: RcuInstance) {
     const cfg = ctx.task.config;
     this.maxMs = busySpinCapMs(cfg.faults.busyLoop!.maxSpinMs, cfg.stallTimeoutMs);
-    this.graceMs = cfg.stallTimeoutMs * KICK_GRACE_SHARE;
+    // Virtual time has no machine load to absorb: there one more cap is the grace (and it fits in a schedule).
+    this.graceMs = ctx.p.engine === 'sim' ? this.maxMs : cfg.stallTimeoutMs * KICK_GRACE_SHARE;
     this.kick = ctx.shared.slot(ctx.task.slot) + S.KICK;
     this.phase = ctx.shared.cell(H.PHASE);
     this.paused = ctx.shared.cell(H.PAUSED);
