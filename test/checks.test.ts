@@ -68,7 +68,7 @@ describe('gpSeq never goes backwards', () => {
     expect(good.verdict, JSON.stringify(good.examples)).toBe('SUCCESS');
     const bad = await runTorture(await resolveRunConfig({ impl: FIXTURE, ...small }), { resultsRoot: null }) as Awaited<ReturnType<typeof runTorture>> & { sim: { failure?: { cls: string } } };
     expect(bad.verdict).toBe('FAILURE');
-    expect(bad.failures['gp-seq-backwards']).toBeGreaterThan(0);
+    expect(bad.failures['gp-seq-backwards'], JSON.stringify({ failure: bad.sim.failure, examples: bad.examples })).toBeGreaterThan(0);
     expect(bad.sim.failure?.cls).toBe('gp-seq-backwards');
   });
 });
