@@ -12,6 +12,12 @@ describe('failureExamples', () => {
     expect(lines.at(-1)).toBe(`  (${SHOWN_EXAMPLES} of 5114 failures shown; summary.json keeps 35 examples)`);
   });
 
+  it('does not count stall reports, printed as they came, as failures not shown', () => {
+    expect(failureExamples([], { 'gp-stall': 1 }, 1)).toEqual([]);
+    expect(failureExamples(ex(1), { leak: 1, 'gp-stall': 2 }, 2)).toEqual(['  leak: m0']);
+    expect(failureExamples(ex(1), { leak: 3, 'gp-stall': 2 }, 2).at(-1)).toBe('  (1 of 3 failures shown; summary.json keeps 1 example)');
+  });
+
   it('says nothing more when every failure is shown', () => {
     expect(failureExamples(ex(2), { leak: 2 })).toEqual(['  leak: m0', '  leak: m1']);
   });

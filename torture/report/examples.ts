@@ -1,15 +1,21 @@
 /** The failure examples printed before the verdict: a few, and how many there were. */
 import type { Summary } from './summary.js';
+import { plural } from './plural.js';
 
 /** Examples printed at the end of a run. */
 export const SHOWN_EXAMPLES = 10;
 
-export function failureExamples(examples: Summary['examples'], counted?: Record<string, number>): string[] {
+/**
+ * `reportedElsewhere`: failures counted in `counted` whose reports are not
+ * examples (stall reports, printed as they came and kept in summary.stalls):
+ * they are not "failures not shown".
+ */
+export function failureExamples(examples: Summary['examples'], counted?: Record<string, number>, reportedElsewhere = 0): string[] {
   const lines = examples.slice(0, SHOWN_EXAMPLES).map((e) => `  ${e.cls}: ${e.message.split('\n')[0]}`);
   const kept = examples.length;
-  const total = counted ? Object.values(counted).reduce((a, b) => a + b, 0) : kept;
+  const total = counted ? Object.values(counted).reduce((a, b) => a + b, 0) - reportedElsewhere : kept;
   if (kept > SHOWN_EXAMPLES || total > kept) {
-    lines.push(`  (${lines.length} of ${Math.max(total, kept)} failures shown; summary.json keeps ${kept} examples)`);
+    lines.push(`  (${lines.length} of ${Math.max(total, kept)} failures shown; summary.json keeps ${plural(kept, 'example')})`);
   }
   return lines;
 }

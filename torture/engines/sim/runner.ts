@@ -140,7 +140,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       env.flavor.counterSpecs, { failures, clock: 'virtual' });
     for (const l of endStats) say(l, 'stats');
     say(`  sim: ${plural(schedules, 'schedule')}, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
-    for (const l of failureExamples(summary.examples, failures)) say(l, 'detail');
+    for (const l of failureExamples(summary.examples, failures, stalls.length)) say(l, 'detail');
     if (summary.firstFailingReader) for (const l of formatReaderRecord(summary.firstFailingReader)) say(l, 'detail');
     say(endLine(cfg, env.flavor, verdict, interruptedBy), 'verdict');
     say(verdictLine(summary), 'verdict');

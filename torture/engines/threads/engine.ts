@@ -287,7 +287,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     { writer: writerState(shared, false), failures });
   for (const l of endStats) say(l, 'stats');
   say(phaseTimesLine(phases), 'detail');
-  for (const l of failureExamples(examples, failures)) say(l, 'detail');
+  for (const l of failureExamples(examples, failures, stalls.length)) say(l, 'detail');
   if (tally.firstFailingReader) for (const l of formatReaderRecord(tally.firstFailingReader)) say(l, 'detail');
   say(endLine(cfg, flavor, verdict, interruptedBy), 'verdict');
   say(verdictLine(summary), 'verdict');
