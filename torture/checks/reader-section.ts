@@ -34,7 +34,7 @@ export function reportFailedSection(ctx: RoleContext, r: SectionReads, afterUnlo
   const pipe = r.pipe > PIPE_LEN ? PIPE_LEN : r.pipe;
   const poisoned = r.data === POISON;
   const reclaimed = elementReclaimed(r.gen0, r.pipe, r.mbtest, r.gen1, r.data);
-  const hasSeq = r.inside === r.inside;
+  const hasSeq = !Number.isNaN(r.inside);
   const short = hasSeq && gpElapsedInside(r.inside, r.last);
   // The record first: under the sim engine a failure ends the schedule at once.
   const t = ctx.section;

@@ -12,10 +12,15 @@
  * not owed. No false positive: a correct flavor invokes each of those one
  * grace period (plus the callbacks ahead of it) after its call_rcu, and a
  * grace period or a wait longer than the stall timeout is a stall anyway.
+ * A pause that finds a flood's backlog queued may take longer than that on
+ * a loaded machine, so lateness is judged as the backlog check judges it
+ * (isLateLaunder): over the stall timeout while the flavor served fewer
+ * than MIN_CBS_PER_GP callbacks per grace period completed meanwhile.
  * A pause that ends the run stops the wait (the end-of-run checks take over).
  */
 import type { RoleContext } from '../run/context.js';
 import { Q } from '../run/heap-layout.js';
+import { isLateLaunder } from './forward-progress.js';
 import type { CheckSpec } from './check.js';
 
 export const STUTTER_END_CHECK: CheckSpec = {
@@ -28,16 +33,22 @@ const POLL_MS = 10;
 
 /**
  * Waits until every callback in `owed` (queuedSnapshot at the pause's start,
- * `t0`) has run; fails with callback-stall past the stall timeout. False when
+ * `t0`) has run; fails with callback-stall once late (see above). False when
  * the run stopped meanwhile.
  */
 export function awaitPausedCallbacks(ctx: RoleContext, owed: Int32Array, t0: number, sleep: (ms: number) => boolean): boolean {
   const { i32 } = ctx.shared;
   const limit = ctx.task.config.stallTimeoutMs;
+  const { rcu } = ctx;
+  const seq0 = rcu.gpSeq ? rcu.gpSeq() : 0;
+  const invoked0 = ctx.shared.invokedTotal();
+  /** Late as the backlog check judges it: over the stall timeout, and not serving whole batches per grace period. */
+  const late = (): boolean => isLateLaunder(ctx.p.now() - t0, rcu.gpSeq ? (rcu.gpSeq() - seq0) >> 1 : 0,
+    ctx.shared.invokedTotal() - invoked0, limit, rcu.gpSeq !== undefined);
   for (let s = 0; s < owed.length; s++) {
     const cell = ctx.shared.producer(s) + Q.INVOKED;
     while (Atomics.load(i32, cell) < owed[s]) {
-      if (ctx.p.now() - t0 > limit) {
+      if (late()) {
         const missing = owed[s] - Atomics.load(i32, cell);
         const role = ctx.task.threads.roles.find((r) => r.slot === s)?.role ?? 'thread';
         ctx.fail('callback-stall', `after stutter pause: ${missing} callbacks ${role} thread ${s} queued before the pause began still not invoked ${Math.round(ctx.p.now() - t0)} ms later (stall timeout ${limit} ms)`);

@@ -135,7 +135,7 @@ export class Watchdog {
     };
   }
 
-  /** Age of the oldest callback still queued (scans the pools; only at report time). */
+  /** Age of the oldest callback still queued (scans the pools: at report time, and each tick of the backlog check while a flood has callbacks pending). */
   oldestPendingAge(nowMs: number): number {
     const i32 = this.shared.i32;
     let oldest = Infinity;

@@ -8,7 +8,9 @@
  *
  * The end check of a pause (checks/stutter-end.ts): every callback queued
  * before the pause began must have been invoked within a stall timeout of
- * its start, since an implementation going idle must not leave work behind.
+ * its start (unless the flavor is still serving whole batches per grace
+ * period: a flood's backlog on a loaded machine), since an implementation
+ * going idle must not leave work behind.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
