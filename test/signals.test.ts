@@ -9,7 +9,7 @@
  * slow teardown fails here and the exact time goes in the benchmark notes.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CLI, ROOT, scratchDir } from './helpers.js';
@@ -24,8 +24,8 @@ interface Live {
   output: () => string;
 }
 
-function start(args: string[]): Live {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+function start(args: string[], env: Record<string, string> = {}): Live {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', ...env } });
   let out = '';
   let found: (dir: string) => void = () => {};
   const folder = new Promise<string>((r) => (found = r));
@@ -41,6 +41,11 @@ function start(args: string[]): Live {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the output shows `line` (the run's own marker, not a guessed moment). */
+async function until(live: Live, line: RegExp): Promise<void> {
+  while (!line.test(live.output())) await sleep(5);
+}
 
 /** Sends `sig` and waits for the exit, killing the process if it outlives the bound. */
 async function signalAndWait(live: Live, sig: NodeJS.Signals, bound = EXIT_BOUND_MS) {
@@ -114,5 +119,27 @@ describe.concurrent('signals', () => {
     const log = readFileSync(join(folder, 'log.txt'), 'utf8');
     expect(log).toContain('rcutorture');
     expect(log).toContain('Reader Pipe:');
+  });
+
+  it('SIGINT during start-up, while the commands load: exit 130 at once, saying so, and no run folder', async () => {
+    const results = scratchDir();
+    const live = start(['--duration', '10s', '--results', results], { RCUTORTURE_TRACE_STARTUP: '1' });
+    await until(live, /start-up \+\d+ ms: signal and stdio guards installed/);
+    const r = await signalAndWait(live, 'SIGINT');
+    expect(r.code, live.output()).toBe(130);
+    expect(live.output()).toContain('rcutorture: SIGINT before a run started: exiting');
+    expect(readdirSync(results)).toEqual([]);
+  });
+
+  it('SIGINT in the end phase: a run whose torture phase completed keeps its verdict (SUCCESS, exit 0)', async () => {
+    // The fixture's synchronize sleeps 40 ms before each grace period, so the end phase lasts a few hundred ms (a second is what it gets after a signal): the signal lands in it.
+    const live = start(['--duration', '2s', '--readers', '2', '--fakewriters', '1', '--results', scratchDir(),
+      '--impl', 'test/fixtures/slow-synchronize.mjs', '--variant', 'fixture-slow-synchronize']);
+    const folder = await live.folder;
+    await until(live, /torture phase complete; end phase/);
+    const r = await signalAndWait(live, 'SIGINT');
+    expect(r.code, live.output()).toBe(0);
+    expect(live.output()).toContain('came in the end phase, after the torture phase had completed');
+    expect(summaryOf(folder)).toMatchObject({ verdict: 'SUCCESS', interrupted: false, final: true, exitCode: 0 });
   });
 });

@@ -6,7 +6,9 @@
  */
 import { guardSignals } from './signals.js';
 import { guardStdio } from './stdio.js';
+import { traceStartup } from './startup-trace.js';
 
 guardSignals();
 guardStdio();
+traceStartup('signal and stdio guards installed');
 await import('./program.js');

@@ -13,6 +13,7 @@ import { registerAgain } from './again-command.js';
 import { pathErrorFrom } from '../io/safe-fs.js';
 import { unknownName } from '../run/parse.js';
 import { EXIT } from '../report/summary.js';
+import { traceStartup } from './startup-trace.js';
 
 const program = new Command()
   .name('rcutorture')
@@ -79,6 +80,7 @@ function checkExcessWords(cmd: Command, argv: string[]): void {
 for (const c of program.commands) c.allowExcessArguments(true);
 program.hook('preAction', (_program, cmd) => checkExcessWords(cmd, process.argv));
 
+traceStartup('commands loaded');
 try {
   checkCommandWord(process.argv);
   await program.parseAsync(process.argv);

@@ -201,6 +201,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
       setCell(H.PHASE, Phase.Stop);
       timeline.endRunPhase(tickSnap);
       phase = 'stopping';
+      say(`rcutorture: torture phase complete; end phase: outstanding grace periods and callbacks finish (within the stall timeout, ${(cfg.stallTimeoutMs / 1000).toFixed(1)} s)`, 'detail');
       // The liveness phase: everything outstanding must finish within a stall timeout.
       deadline = now + cfg.stallTimeoutMs + 2 * TICK_MS;
     } else if (phase === 'stopping' && allSettled(tortureSlots)) {
@@ -283,6 +284,9 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     exitCode: exitCodeFor(verdict, interruptedBy),
   };
   if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
+  else if (signalledAt >= 0) {
+    say(`rcutorture: ${String(opts.signal?.reason ?? 'SIGINT')} came in the end phase, after the torture phase had completed; the end finished in time, so the verdict stands`, 'detail');
+  }
   const endStats = formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs,
     { writer: writerState(shared, false), failures });
   for (const l of endStats) say(l, 'stats');
