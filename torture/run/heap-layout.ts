@@ -38,7 +38,8 @@ export const S = {
   KICK: 5,             // force-notifier cell: the flavor adds 1 and wakes
   HEARTBEAT: 6,        // bumped by the role as it loops (RoleContext.beat); still = hung outside RCU calls
   PARKED: 7,           // cell this thread is blocked on in Platform.wait, plus one (0 = not waiting)
-  SIZE: 8,
+  OS_TID: 8,           // OS thread id of the worker running this slot's role (sim: per-thread CPU of a hung holder), 0 = unknown
+  SIZE: 9,
 } as const;
 
 export const enum Activity { Outside = 0, Section = 1, Sleeping = 2, BusyLoop = 3, Offline = 4, Updating = 5, Exited = 6 }

@@ -22,6 +22,7 @@ import { pendingCallbacks } from '../../checks/pending-callbacks.js';
 import type { Summary } from '../../report/summary.js';
 import { RunMonitors, Tally, type Finding } from '../../run/lifecycle.js';
 import type { SimEnv } from './sim-env.js';
+import { osThreadCpuMs } from './thread-cpu.js';
 import type { RunConfig } from '../../run/config.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
 
@@ -32,42 +33,75 @@ const CONTROL_EVERY = 8192;
 /** Virtual time the background threads get to notice their stop flag. */
 const BACKGROUND_STOP_MS = 1000;
 /**
- * Wall time without a single controller visit after which the schedule is
- * declared hung: a thread looping without Platform calls (a flavor spinning
- * in plain JavaScript). Reported as a gp-stall; it never feeds a scheduling
+ * A thread holding the baton this long (wall time) without a single step is
+ * a hang candidate: it loops without Platform calls (a flavor spinning in
+ * plain JavaScript). Reported as a gp-stall; it never feeds a scheduling
  * decision, and such a schedule is not replayed.
  */
 const HUNG_WALL_MIN_MS = 2000;
-/** Share of a slice's wall time the process must have spent on CPU for the holder to count as spinning. */
+/**
+ * CPU time of its own the holder must have burnt since its last step to be
+ * spinning: a step is microseconds of work, so a second of it is no step
+ * still to come, however loaded the machine (load only makes the second take
+ * longer to accrue). A parked or descheduled holder burns none.
+ */
+const HUNG_CPU_MS = 1000;
+/** Where no thread's own CPU time can be read: the share of the wall time the whole process must have spent. */
 const SPIN_CPU_SHARE = 0.5;
-/** However loaded the machine, a baton held this long ends the schedule (the safety net it was before). */
+/** However loaded the machine, a baton held this long without a step ends the schedule (the safety net it was before). */
 const HUNG_WALL_MAX_MS = 60_000;
+/** How often a waiting controller looks at the step counter and the holder. */
+const HUNG_POLL_MS = 250;
 /** How piscina rejects the task of a worker it terminated. */
 const TERMINATED = /Terminating worker thread/;
 
 /**
- * Waits for the baton; false if the running thread keeps it while burning
- * CPU: it spins in plain JavaScript (virtual time cannot pass without a
- * Platform call), and only terminating its worker ends it. Every other
- * thread is parked, so the process's CPU time over a slice of `wallMs` is the
- * holder's: at least half of it spent means a spin; less means a machine too
- * loaded to run it, and the wait goes on (up to HUNG_WALL_MAX_MS in all).
+ * Waits for the baton; false if the running thread keeps it without taking a
+ * step while burning CPU: it spins in plain JavaScript (virtual time cannot
+ * pass without a Platform call), and only terminating its worker ends it.
+ * The holder's own CPU time (its OS thread's) says spin from a machine too
+ * loaded to run it; where the OS does not tell (not Linux) the process's CPU
+ * time stands in, every other schedule thread being parked.
  */
-async function awaitController(v: ControlView, wallMs: number): Promise<boolean> {
+async function awaitController(v: ControlView, wallMs: number, holderTid: () => number): Promise<boolean> {
   const turn = v.awaitTurnAsync(v.main).then(() => true as const);
-  for (let waited = 0; waited < HUNG_WALL_MAX_MS; waited += wallMs) {
-    const cpu0 = process.cpuUsage();
+  const progress = () => `${Atomics.load(v.i32, CH.STEP)}:${Atomics.load(v.i32, CH.CURRENT)}`;
+  let seen = '';
+  let since = 0;
+  let tid = 0;
+  let threadCpu0: number | undefined;
+  let processCpu0 = 0;
+  for (;;) {
+    const now = performance.now();
+    if (progress() !== seen) {
+      // A step was taken or the baton moved: whatever the holder burnt so far was work.
+      seen = progress();
+      since = now;
+      tid = holderTid();
+      threadCpu0 = osThreadCpuMs(tid);
+      processCpu0 = processCpuMs();
+    } else if (now - since >= HUNG_WALL_MAX_MS) {
+      return false;
+    } else if (now - since >= wallMs) {
+      const threadCpu = threadCpu0 === undefined ? undefined : osThreadCpuMs(tid);
+      const spinning = threadCpu !== undefined && threadCpu0 !== undefined
+        ? threadCpu - threadCpu0 >= HUNG_CPU_MS
+        : processCpuMs() - processCpu0 >= (now - since) * SPIN_CPU_SHARE;
+      if (spinning) return false;
+    }
     let timer: NodeJS.Timeout | undefined;
-    const slice = new Promise<false>((done) => { timer = setTimeout(() => done(false), wallMs); });
+    const poll = new Promise<false>((done) => { timer = setTimeout(() => done(false), HUNG_POLL_MS); });
     try {
-      if (await Promise.race([turn, slice])) return true;
+      if (await Promise.race([turn, poll])) return true;
     } finally {
       clearTimeout(timer);
     }
-    const used = process.cpuUsage(cpu0);
-    if ((used.user + used.system) / 1000 >= wallMs * SPIN_CPU_SHARE) return false;
   }
-  return false;
+}
+
+function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
 }
 
 /** Wall time a thread may hold the baton: the run's stall timeout, but never under HUNG_WALL_MIN_MS (GC pauses, a loaded machine). */
@@ -144,12 +178,14 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   scheduleControl();
   v.handTo(sched.decide(v.main, false));
 
+  /** The OS thread of the baton's holder (0: unknown), to judge a hang by that thread's CPU alone. */
+  const holderTid = () => Atomics.load(shared.i32, shared.slot(Atomics.load(i32, CH.CURRENT)) + S.OS_TID);
   let hungThread = -1;
   for (;;) {
-    if (!(await awaitController(v, hungWallMs(cfg)))) {
+    if (!(await awaitController(v, hungWallMs(cfg), holderTid))) {
       hungThread = i32[CH.CURRENT];
-      endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) ran ${hungWallMs(cfg)} ms of wall time ` +
-        'without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated' };
+      endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) held the baton over ${hungWallMs(cfg)} ms of wall time, ` +
+        `burning CPU without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated` };
       break;
     }
     const reason = i32[CH.REASON] as Reason;
@@ -202,7 +238,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     if (first >= 0) {
       v.handTo(first);
       // A thread that never reaches a Platform call cannot unwind: end the workers instead.
-      if (!(await awaitController(v, hungWallMs(cfg)))) await env.restartPool();
+      if (!(await awaitController(v, hungWallMs(cfg), holderTid))) await env.restartPool();
     }
   }
   const results = await Promise.all(running);

@@ -10,6 +10,7 @@ import type { ControlSizes } from '../../../lib/platform/sim/control.js';
 import { RoleContext, type RoleResult, type RoleTask } from '../../run/context.js';
 import { ROLES } from '../threads/worker.js';
 import { S } from '../../run/heap-layout.js';
+import { ownOsThreadId } from './thread-cpu.js';
 
 export interface SimRoleTask extends RoleTask {
   control: SharedArrayBuffer;
@@ -30,6 +31,8 @@ export default async function runSimRole(task: SimRoleTask): Promise<SimRoleResu
   const partial = (): RoleResult => ctx?.result() ?? { role: task.role, slot: task.slot, examples: [], pointHits: platform.pointHits(), latency: {} };
   try {
     ctx = await RoleContext.create(task, platform);
+    // Written before STARTED, outside the schedule's decisions: the controller reads it only to judge a hang.
+    Atomics.store(ctx.shared.i32, ctx.shared.slot(task.slot) + S.OS_TID, ownOsThreadId());
     ctx.p.store(ctx.shared.slot(task.slot) + S.STARTED, 1);
     const run = (ROLES as Record<string, RoleFn | undefined>)[task.role];
     if (!run) throw new Error(`the sim engine has no role "${task.role}"`);
