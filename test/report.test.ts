@@ -11,6 +11,10 @@ import hdr from 'hdr-histogram-js';
 import { LatencyRecorder } from '../torture/report/latency.js';
 import { percentileCurve } from '../torture/compare/curves.js';
 import { lineChart } from '../torture/compare/svg.js';
+import { runHtml } from '../torture/compare/html.js';
+import { num } from '../torture/compare/format.js';
+import { resolveRunConfig } from '../torture/run/resolve-config.js';
+import { runTorture } from '../torture/run/run.js';
 
 /** Self-contained: nothing fetched, nothing run. The SVG namespace is a name, not a fetch. */
 function expectSelfContained(html: string): void {
@@ -125,5 +129,24 @@ describe('rcutorture compare and report', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/holds neither compare\.json .* nor summary\.json/);
     expect(readdirSync(empty)).toEqual([]);
+  });
+});
+
+describe('the run report', () => {
+  it('of a sim run: Linux\'s histograms, the virtual clock said as the reason for no latencies and no timeline, English counts, no "(thread -1)"', async () => {
+    const cfg = await resolveRunConfig({ variant: 'qemu-v0', durationMs: 1000, seed: 3, engine: 'sim', readers: 2, fakewriters: 1, sim: { schedules: 1 } });
+    const s = await runTorture(cfg, { resultsRoot: null });
+    expect(s.readerPipe[0]).toBeGreaterThan(0);
+    // A harness finding of no one thread, as the end-of-run checks make them.
+    const html = runHtml({ ...s, examples: [{ cls: 'callback-lost', thread: -1, message: 'a callback was never invoked' }] });
+    expectSelfContained(html);
+    expect(html).toContain('Reader Pipe');
+    expect(html).toContain('Free-Block Circulation');
+    expect(html).toContain(`<td>${num(s.readerPipe[0])}</td>`);
+    expect(html).toContain('its clock is virtual');
+    expect(html).not.toContain('older rcutorture');
+    expect(html).toContain('2 readers, 1 writer, 1 fakewriter,');
+    expect(html).toContain('callback-lost: a callback was never invoked');
+    expect(html).not.toContain('thread -1');
   });
 });

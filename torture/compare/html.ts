@@ -9,6 +9,8 @@ import { machineLine } from './machine.js';
 import { countsFor, type CompareResult } from './result.js';
 import { PALETTE, escapeXml as esc, lineChart, type Series } from './svg.js';
 import { compareTable, tableNotes } from './table.js';
+import { plural } from '../report/plural.js';
+import { exampleLine } from '../report/examples.js';
 
 /** Operations with latency charts, in this order; a run's other recordings (liveness) are not distributions. */
 const CHART_OPS: { op: string; label: string }[] = [
@@ -115,8 +117,22 @@ export function compareHtml(r: CompareResult): string {
 
 // ---- single run ----------------------------------------------------------------------
 
+/** Linux's three histograms, as its statistics print them: bucket 0 first, the last bucket "this many or more". */
+function linuxHistograms(s: Summary): string {
+  const rows: [string, number[] | undefined][] = [
+    ['Reader Pipe (grace periods an element aged during a read)', s.readerPipe],
+    ['Reader Batch (grace periods completed during a read section)', s.readerBatch],
+    ['Free-Block Circulation (elements that reached each pipe stage)', s.freeBlockCirculation],
+  ];
+  const width = Math.max(...rows.map(([, h]) => h?.length ?? 0));
+  if (width === 0) return '<p class="note">This run recorded no Reader Pipe / Reader Batch histograms.</p>';
+  return htmlTable(['histogram', ...Array.from({ length: width }, (_, i) => String(i))],
+    rows.filter(([, h]) => h).map(([name, h]) => [name, ...h!.map((n) => num(n))]));
+}
+
 export function runHtml(s: Summary): string {
   const title = `rcutorture: ${s.variant} on ${s.scenario}: ${s.verdict}`;
+  const sim = s.engine === 'sim';
   const ops = CHART_OPS.filter(({ op }) => s.histograms?.[op]);
   const latencyRows = Object.entries(s.latency ?? {}).map(([op, l]) =>
     [op, String(l.count), num(l.p50), num(l.p90), num(l.p99), num(l.max), num(l.mean)]);
@@ -124,26 +140,38 @@ export function runHtml(s: Summary): string {
   if (s.maxCallbacksPending !== undefined) counterRows.push(['max callbacks pending', num(s.maxCallbacksPending)]);
   const failed = Object.entries(s.failures).filter(([, n]) => n > 0);
   const tl = s.timeline;
+  const t = s.threads;
+  const latency = latencyRows.length > 0
+    ? [htmlTable(['operation', 'count', 'p50', 'p90', 'p99', 'max', 'mean'], latencyRows),
+      charts([latencyChart('latency distributions', ops.map(({ op, label }) => ({ name: label, encoded: s.histograms[op] })))])]
+    : [`<p class="note">${sim
+      ? 'The sim engine records no latencies: its clock is virtual, and a virtual millisecond says nothing about an implementation\'s speed.'
+      : 'This run recorded no latencies.'}</p>`];
+  const noTimeline = sim
+    ? 'The sim engine keeps no timeline: its clock is virtual and starts again with every schedule.'
+    : 'This run has no timeline (made by an older rcutorture).';
   const body = [
     `<h1 class="${esc(s.verdict)}">${esc(title)}</h1>`,
     '<div class="meta">',
-    `<div>rcutorture ${esc(s.version)} · engine ${esc(s.engine)} · seed ${s.seed} · started ${esc(s.startedAt)} · ${(s.durationMs / 1000).toFixed(1)}s</div>`,
-    `<div>threads: ${s.threads.readers} readers, ${s.threads.writers} writer, ${s.threads.fakewriters} fakewriters, background ${esc(s.threads.background.join(', ') || 'none')}</div>`,
+    `<div>rcutorture ${esc(s.version)} · engine ${esc(s.engine)} · seed ${s.seed} · started ${esc(s.startedAt)} · ${(s.durationMs / 1000).toFixed(1)}s${sim ? ' of wall time' : ''}</div>`,
+    `<div>threads: ${plural(t.readers, 'reader')}, ${plural(t.writers, 'writer')}, ${plural(t.fakewriters, 'fakewriter')}, background ${esc(t.background.join(', ') || 'none')}</div>`,
     `<div>failures: ${failed.length ? esc(failed.map(([k, n]) => `${k}=${n}`).join(' ')) : 'none'} · stalls: ${s.stalls.length}</div>`,
     '</div>',
-    '<h2>Latency (ms)</h2>',
-    htmlTable(['operation', 'count', 'p50', 'p90', 'p99', 'max', 'mean'], latencyRows),
-    charts([latencyChart('latency distributions', ops.map(({ op, label }) => ({ name: label, encoded: s.histograms[op] })))]),
+    '<h2>Reader Pipe, Reader Batch, Free-Block Circulation</h2>',
+    '<p class="note">As Linux\'s rcutorture prints them: a read that saw an element more than one grace period old (pipe bucket 2 or more) is a use-after-reclaim.</p>',
+    linuxHistograms(s),
+    `<h2>Latency (ms)</h2>`,
+    ...latency,
     '<h2>Throughput over time</h2>',
     tl ? charts([
       timeChart('reader critical sections per second per reader', 'reads/s per reader', [{ name: s.variant, color: PALETTE[0], points: rateSeries(tl, 'reads', s.threads.readers) }]),
       timeChart('grace periods per second', 'grace periods/s', [{ name: s.variant, color: PALETTE[0], points: rateSeries(tl, 'gracePeriods') }]),
       timeChart('callbacks pending', 'callbacks', [{ name: s.variant, color: PALETTE[0], points: levelSeries(tl, 'callbacksPending') }]),
-    ]) : '<p class="note">This run has no timeline (made by an older rcutorture).</p>',
+    ]) : `<p class="note">${noTimeline}</p>`,
     '<h2>Counters</h2>',
     htmlTable(['counter', 'value'], counterRows),
     ...(s.examples.length ? ['<h2>Failure reports</h2>',
-      `<pre>${esc(s.examples.slice(0, 20).map((e) => `${e.cls} (thread ${e.thread}): ${e.message}`).join('\n\n'))}</pre>`] : []),
+      `<pre>${esc(s.examples.slice(0, 20).map(exampleLine).join('\n\n'))}</pre>`] : []),
     ...(s.stalls.length ? ['<h2>Stalls</h2>', `<pre>${esc(JSON.stringify(s.stalls, null, 2))}</pre>`] : []),
     '<h2>Configuration</h2>',
     `<pre>${esc(JSON.stringify(s.config, null, 2))}</pre>`,

@@ -2,6 +2,11 @@
 import type { Summary } from './summary.js';
 import { plural } from './plural.js';
 
+/** One example in full, with its thread when it has one (-1: the harness's own finding, of no one thread). */
+export function exampleLine(e: Summary['examples'][number]): string {
+  return `${e.cls}${e.thread >= 0 ? ` (thread ${e.thread})` : ''}: ${e.message}`;
+}
+
 /** Examples printed at the end of a run. */
 export const SHOWN_EXAMPLES = 10;
 

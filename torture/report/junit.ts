@@ -7,6 +7,7 @@
  */
 import { failureList, type CaseResult } from './summary.js';
 import { formatStall } from '../checks/watchdog.js';
+import { exampleLine } from './examples.js';
 
 /** XML 1.0 cannot carry these at all, escaped or not. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
@@ -38,7 +39,7 @@ export function failureText(c: CaseResult): string {
   if (c.error) lines.push(`error: ${c.error}`);
   if (c.signal) lines.push(`interrupted by ${c.signal}`);
   for (const s of c.stalls) lines.push(...formatStall(s));
-  for (const e of c.examples) lines.push(`${e.cls} (thread ${e.thread}): ${e.message}`);
+  for (const e of c.examples) lines.push(exampleLine(e));
   if (c.resultsDir) lines.push(`results: ${c.resultsDir}`);
   return lines.join('\n');
 }
