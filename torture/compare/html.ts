@@ -48,13 +48,13 @@ function htmlTable(header: string[], rows: string[][], cellHtml: (text: string, 
     rows.map((r) => `<tr>${r.map((c, i) => `<td>${cellHtml(c, i)}</td>`).join('')}</tr>`).join('') + '</tbody></table>';
 }
 
-/** Latency distribution chart: one curve per named histogram. */
-function latencyChart(title: string, hists: { name: string; encoded: string }[]): string {
+/** Latency distribution chart: one curve per named histogram, in its own colour (default: by position). */
+function latencyChart(title: string, hists: { name: string; encoded: string; color?: string }[]): string {
   let maxX = 1;
-  const series: Series[] = hists.map(({ name, encoded }, i) => {
+  const series: Series[] = hists.map(({ name, encoded, color }, i) => {
     const c = percentileCurve(encoded);
     maxX = Math.max(maxX, ...c.points.map((p) => p[0]));
-    return { name: `${name} (n=${c.count})`, color: PALETTE[i % PALETTE.length], points: c.points };
+    return { name: `${name} (n=${c.count})`, color: color ?? PALETTE[i % PALETTE.length], points: c.points };
   });
   return lineChart({
     title, series, x: { label: 'percentile', scale: 'linear', ticks: percentileTicks(maxX) },
@@ -81,7 +81,9 @@ export function compareHtml(r: CompareResult): string {
   const latency = CHART_OPS
     .filter(({ op }) => r.variants.some((v) => v.histograms[op]))
     .map(({ op, label }) => latencyChart(`${label} latency, all trials merged`,
-      r.variants.filter((v) => v.histograms[op]).map((v) => ({ name: v.label, encoded: v.histograms[op] }))));
+      // A variant keeps its column's colour in every chart, also where another has no curve.
+      r.variants.flatMap((v, column) => (v.histograms[op]
+        ? [{ name: v.label, encoded: v.histograms[op], color: PALETTE[column % PALETTE.length] }] : []))));
   const perVariant = (f: (t: NonNullable<CompareResult['trials'][number]['timeline']>, readers: number) => [number, number][]) =>
     r.variants.map((v, column): Series => ({
       name: v.label, color: PALETTE[column % PALETTE.length],
