@@ -38,7 +38,7 @@ export const S = {
   KICK: 5,             // force-notifier cell: the flavor adds 1 and wakes
   HEARTBEAT: 6,        // bumped by the role as it loops (RoleContext.beat); still = hung outside RCU calls
   PARKED: 7,           // cell this thread is blocked on in Platform.wait, plus one (0 = not waiting)
-  OS_TID: 8,           // OS thread id of the worker running this slot's role (sim: per-thread CPU of a hung holder), 0 = unknown
+  OS_TID: 8,           // sim: OS thread id of the worker running this slot's role, once attached (-1: unknown; 0: not yet)
   SIZE: 9,
 } as const;
 

@@ -22,7 +22,7 @@ import { pendingCallbacks } from '../../checks/pending-callbacks.js';
 import type { Summary } from '../../report/summary.js';
 import { RunMonitors, Tally, type Finding } from '../../run/lifecycle.js';
 import type { SimEnv } from './sim-env.js';
-import { osThreadCpuMs } from './thread-cpu.js';
+import { HUNG_WALL_MIN_MS, HangDetector } from './hang-detector.js';
 import type { RunConfig } from '../../run/config.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
 
@@ -32,63 +32,16 @@ const TICK_MS = 50;
 const CONTROL_EVERY = 8192;
 /** Virtual time the background threads get to notice their stop flag. */
 const BACKGROUND_STOP_MS = 1000;
-/**
- * A thread holding the baton this long (wall time) without a single step is
- * a hang candidate: it loops without Platform calls (a flavor spinning in
- * plain JavaScript). Reported as a gp-stall; it never feeds a scheduling
- * decision, and such a schedule is not replayed.
- */
-const HUNG_WALL_MIN_MS = 2000;
-/**
- * CPU time of its own the holder must have burnt since its last step to be
- * spinning: a step is microseconds of work, so a second of it is no step
- * still to come, however loaded the machine (load only makes the second take
- * longer to accrue). A parked or descheduled holder burns none.
- */
-const HUNG_CPU_MS = 1000;
-/** Where no thread's own CPU time can be read: the share of the wall time the whole process must have spent. */
-const SPIN_CPU_SHARE = 0.5;
-/** However loaded the machine, a baton held this long without a step ends the schedule (the safety net it was before). */
-const HUNG_WALL_MAX_MS = 60_000;
-/** How often a waiting controller looks at the step counter and the holder. */
+/** How often a waiting controller asks the hang detector. */
 const HUNG_POLL_MS = 250;
 /** How piscina rejects the task of a worker it terminated. */
 const TERMINATED = /Terminating worker thread/;
 
-/**
- * Waits for the baton; false if the running thread keeps it without taking a
- * step while burning CPU: it spins in plain JavaScript (virtual time cannot
- * pass without a Platform call), and only terminating its worker ends it.
- * The holder's own CPU time (its OS thread's) says spin from a machine too
- * loaded to run it; where the OS does not tell (not Linux) the process's CPU
- * time stands in, every other schedule thread being parked.
- */
-async function awaitController(v: ControlView, wallMs: number, holderTid: () => number): Promise<boolean> {
+/** Waits for the baton; false if its holder spins in plain JavaScript (hang-detector.ts). */
+async function awaitController(v: ControlView, hang: HangDetector): Promise<boolean> {
   const turn = v.awaitTurnAsync(v.main).then(() => true as const);
-  const progress = () => `${Atomics.load(v.i32, CH.STEP)}:${Atomics.load(v.i32, CH.CURRENT)}`;
-  let seen = '';
-  let since = 0;
-  let tid = 0;
-  let threadCpu0: number | undefined;
-  let processCpu0 = 0;
   for (;;) {
-    const now = performance.now();
-    if (progress() !== seen) {
-      // A step was taken or the baton moved: whatever the holder burnt so far was work.
-      seen = progress();
-      since = now;
-      tid = holderTid();
-      threadCpu0 = osThreadCpuMs(tid);
-      processCpu0 = processCpuMs();
-    } else if (now - since >= HUNG_WALL_MAX_MS) {
-      return false;
-    } else if (now - since >= wallMs) {
-      const threadCpu = threadCpu0 === undefined ? undefined : osThreadCpuMs(tid);
-      const spinning = threadCpu !== undefined && threadCpu0 !== undefined
-        ? threadCpu - threadCpu0 >= HUNG_CPU_MS
-        : processCpuMs() - processCpu0 >= (now - since) * SPIN_CPU_SHARE;
-      if (spinning) return false;
-    }
+    if (hang.spinning()) return false;
     let timer: NodeJS.Timeout | undefined;
     const poll = new Promise<false>((done) => { timer = setTimeout(() => done(false), HUNG_POLL_MS); });
     try {
@@ -97,11 +50,6 @@ async function awaitController(v: ControlView, wallMs: number, holderTid: () => 
       clearTimeout(timer);
     }
   }
-}
-
-function processCpuMs(): number {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
 }
 
 /** Wall time a thread may hold the baton: the run's stall timeout, but never under HUNG_WALL_MIN_MS (GC pauses, a loaded machine). */
@@ -178,11 +126,12 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   scheduleControl();
   v.handTo(sched.decide(v.main, false));
 
-  /** The OS thread of the baton's holder (0: unknown), to judge a hang by that thread's CPU alone. */
-  const holderTid = () => Atomics.load(shared.i32, shared.slot(Atomics.load(i32, CH.CURRENT)) + S.OS_TID);
+  const slotCell = (t: number, cell: number) => (t >= 0 && t < threads.total ? Atomics.load(shared.i32, shared.slot(t) + cell) : 0);
+  /** A new detector per wait: the holder's CPU is counted from the wait's start. */
+  const hangDetector = () => new HangDetector(v, hungWallMs(cfg), (t) => slotCell(t, S.OS_TID), (t) => slotCell(t, S.OS_TID) === 0);
   let hungThread = -1;
   for (;;) {
-    if (!(await awaitController(v, hungWallMs(cfg), holderTid))) {
+    if (!(await awaitController(v, hangDetector()))) {
       hungThread = i32[CH.CURRENT];
       endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) held the baton over ${hungWallMs(cfg)} ms of wall time, ` +
         `burning CPU without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated` };
@@ -238,7 +187,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     if (first >= 0) {
       v.handTo(first);
       // A thread that never reaches a Platform call cannot unwind: end the workers instead.
-      if (!(await awaitController(v, hungWallMs(cfg), holderTid))) await env.restartPool();
+      if (!(await awaitController(v, hangDetector()))) await env.restartPool();
     }
   }
   const results = await Promise.all(running);

@@ -31,8 +31,9 @@ export default async function runSimRole(task: SimRoleTask): Promise<SimRoleResu
   const partial = (): RoleResult => ctx?.result() ?? { role: task.role, slot: task.slot, examples: [], pointHits: platform.pointHits(), latency: {} };
   try {
     ctx = await RoleContext.create(task, platform);
-    // Written before STARTED, outside the schedule's decisions: the controller reads it only to judge a hang.
-    Atomics.store(ctx.shared.i32, ctx.shared.slot(task.slot) + S.OS_TID, ownOsThreadId());
+    // Attached (-1 where the OS does not tell the thread id): written outside the schedule's decisions, and
+    // outside any store buffer; the controller reads it only to judge a hang (hang-detector.ts).
+    Atomics.store(ctx.shared.i32, ctx.shared.slot(task.slot) + S.OS_TID, ownOsThreadId() || -1);
     ctx.p.store(ctx.shared.slot(task.slot) + S.STARTED, 1);
     const run = (ROLES as Record<string, RoleFn | undefined>)[task.role];
     if (!run) throw new Error(`the sim engine has no role "${task.role}"`);
