@@ -142,4 +142,18 @@ describe.concurrent('signals', () => {
     expect(live.output()).toContain('came in the end phase, after the torture phase had completed');
     expect(summaryOf(folder)).toMatchObject({ verdict: 'SUCCESS', interrupted: false, final: true, exitCode: 0 });
   });
+
+  it('kill -9 during a sim run: summary.json says RUNNING with the clean schedules so far', async () => {
+    const live = start(['--engine', 'sim', '--duration', '60s', '--readers', '2', '--fakewriters', '1', '--results', scratchDir()]);
+    const folder = await live.folder;
+    // Rewritten after schedules, at least every second: wait for one that counts a finished schedule.
+    const read = () => (existsSync(join(folder, 'summary.json')) ? summaryOf(folder) : {});
+    let s = read();
+    while (!(s.sim?.schedules >= 1)) { await sleep(100); s = read(); }
+    const r = await signalAndWait(live, 'SIGKILL');
+    expect(r.signal).toBe('SIGKILL');
+    s = summaryOf(folder);
+    expect(s).toMatchObject({ final: false, verdict: 'RUNNING', exitCode: null, engine: 'sim', variant: 'qemu-v0' });
+    expect(s.counters.reads).toBeGreaterThan(0);
+  });
 });

@@ -30,6 +30,9 @@ import type { Snapshot } from '../report/statistics.js';
 import { linuxEndLine, linuxStallLine, linuxStartLine, type ParamsLine, type WriterState } from '../report/linux-lines.js';
 import { H, type SharedRun } from './heap-layout.js';
 
+/** summary.json is rewritten at least this often while a run goes on (threads: also at every statistics interval; sim: after schedules). */
+export const CHECKPOINT_MS = 1000;
+
 export type { Example };
 
 /** How the engine names itself and its clock in the header. */

@@ -18,7 +18,7 @@ import { reproInfo } from '../../run/repro.js';
 import { plural } from '../../report/plural.js';
 import { failureExamples } from '../../report/examples.js';
 import { formatReaderRecord } from '../../report/reader-record.js';
-import { endLine, headerLines, stallLines } from '../../run/lifecycle.js';
+import { CHECKPOINT_MS, endLine, headerLines, stallLines } from '../../run/lifecycle.js';
 import { RunFolder, runFolderName } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
@@ -90,6 +90,24 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
   const stalls: StallReport[] = [];
   // Preemption-point hits of every schedule run, not only the failing one.
   const pointHits: Record<string, number> = {};
+  const simSummary = (failure?: SimFailureReport): SimSummary => ({
+    engineVersion: SIM_ENGINE_VERSION, memoryModel: sim.memoryModel, strategy: sim.strategy,
+    schedules, steps, stepsPerSecond: Math.round(steps / Math.max(0.001, wall() / 1000)), failure,
+  });
+  const summaryOf = (verdict: Verdict, failures: Record<FailureClass, number>): Summary & { sim: SimSummary } => ({
+    tool: 'rcutorture', version: VERSION, ...repro, verdict, final: verdict !== 'RUNNING', variant: env.flavor.name, scenario: cfg.scenario,
+    engine: 'sim', seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(wall()), config: cfg,
+    threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: env.backgroundNames },
+    failures, ...fromSnapshot(total ?? emptySnapshot()), stalls, examples: [], pointHits,
+    // Latencies in virtual time say nothing about an implementation's speed: left out.
+    latency: {}, histograms: {},
+    interrupted: false, exitCode: verdict === 'RUNNING' ? null : exitCodeFor(verdict), resultsDir: folder?.dir, sim: simSummary(),
+  });
+  // A summary from the first moment, rewritten after schedules at least every CHECKPOINT_MS, as the
+  // threads engine's: a kill -9 leaves one saying RUNNING with the clean schedules counted so far.
+  let nextCheckpoint = CHECKPOINT_MS;
+  const checkpoint = () => { folder?.writeSummary(summaryOf('RUNNING', zeroFailures())); nextCheckpoint = wall() + CHECKPOINT_MS; };
+  checkpoint();
 
   try {
     for (let i = 0; sim.schedules === undefined || i < sim.schedules; i++) {
@@ -102,6 +120,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
       total = total ? addSnapshots(total, outcome.snapshot) : outcome.snapshot;
       for (const r of outcome.results) for (const [k, n] of Object.entries(r.pointHits)) pointHits[k] = (pointHits[k] ?? 0) + n;
       if (outcome.interrupted) { interruptedBy = String(opts.signal?.reason ?? 'SIGINT'); break; }
+      if (wall() >= nextCheckpoint && !outcome.failure) checkpoint();
       if (outcome.failure) {
         failing = { spec, outcome, detectMs: wall() };
         opts.onFailure?.(failing.detectMs);
@@ -115,31 +134,20 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
 
     let failure: SimFailureReport | undefined;
     if (failing) failure = await reportFailure(env, cfg, failing, folder, say, stalls);
-    const elapsed = wall();
     const snap = total ?? emptySnapshot();
     const failures = { ...zeroFailures(), ...(failing?.outcome.failures ?? {}) };
     const verdict: Verdict = failing ? 'FAILURE' : interruptedBy ? 'INTERRUPTED' : 'SUCCESS';
-    const simSummary: SimSummary = {
-      engineVersion: SIM_ENGINE_VERSION, memoryModel: sim.memoryModel, strategy: sim.strategy,
-      schedules, steps, stepsPerSecond: Math.round(steps / Math.max(0.001, elapsed / 1000)), failure,
-    };
     const summary: Summary & { sim: SimSummary } = {
-      tool: 'rcutorture', version: VERSION, ...repro, verdict, final: true, variant: env.flavor.name, scenario: cfg.scenario,
-      engine: 'sim', seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(elapsed), config: cfg,
-      threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: env.backgroundNames },
-      failures, ...fromSnapshot(snap), stalls, examples: failing?.outcome.examples ?? [],
-      firstFailingReader: failing?.outcome.firstFailingReader, pointHits,
-      // Latencies in virtual time say nothing about an implementation's speed: left out.
-      latency: {}, histograms: {},
-      interrupted: interruptedBy !== undefined, signal: interruptedBy, exitCode: exitCodeFor(verdict, interruptedBy),
-      resultsDir: folder?.dir, sim: simSummary,
+      ...summaryOf(verdict, failures),
+      examples: failing?.outcome.examples ?? [], firstFailingReader: failing?.outcome.firstFailingReader,
+      interrupted: interruptedBy !== undefined, signal: interruptedBy, exitCode: exitCodeFor(verdict, interruptedBy), sim: simSummary(failure),
     };
     if (interruptedBy) say(`rcutorture: interrupted by ${interruptedBy}`, 'detail');
     // The writer has finished every schedule by now: no element is published (rtc 0, as Linux after its writer stops).
     const endStats = formatStats(`rcutorture: ${env.flavor.name} ${cfg.scenario} end (${plural(schedules, 'schedule')})`, snap, null, snap.atMs,
       env.flavor.counterSpecs, { failures, clock: 'virtual' });
     for (const l of endStats) say(l, 'stats');
-    say(`  sim: ${plural(schedules, 'schedule')}, ${steps} steps, ${simSummary.stepsPerSecond} steps/s`, 'detail');
+    say(`  sim: ${plural(schedules, 'schedule')}, ${steps} steps, ${summary.sim.stepsPerSecond} steps/s`, 'detail');
     for (const l of failureExamples(summary.examples, failures, stalls.length)) say(l, 'detail');
     if (summary.firstFailingReader) for (const l of formatReaderRecord(summary.firstFailingReader)) say(l, 'detail');
     say(endLine(cfg, env.flavor, verdict, interruptedBy), 'verdict');

@@ -33,11 +33,9 @@ import { reproInfo } from '../../run/repro.js';
 import { failureExamples } from '../../report/examples.js';
 import { formatReaderRecord } from '../../report/reader-record.js';
 import type { LineKind, RunOptions } from '../../run/options.js';
-import { RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
+import { CHECKPOINT_MS, RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
 const TICK_MS = 100;
-/** summary.json is rewritten at least this often (and at every statistics interval). */
-const CHECKPOINT_MS = 1000;
 /** After a stall, a crash or an interrupt: how long roles get to stop before the teardown. */
 const ABORT_GRACE_MS = 1000;
 /** How long background threads get to notice their stop flag. */
