@@ -4,6 +4,8 @@ import type { Snapshot } from '../report/statistics.js';
 export interface RunOptions {
   /** Folder under which the run folder is made; null for none. */
   resultsRoot?: string | null;
+  /** The run folder's name under resultsRoot (a soak names its cases' folders); default `<timestamp>-<variant>-<scenario>`. */
+  folderName?: string;
   /** Console output, one line at a time, with what kind of line it is. */
   out?: (line: string, kind: LineKind) => void;
   /** Aborting it interrupts the run; its reason names the signal (SIGINT, SIGTERM). */

@@ -23,7 +23,7 @@ import { formatStats, takeSnapshot, type Snapshot } from '../../report/statistic
 import { exitCodeFor, verdictLine, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
 import type { StallReport } from '../../checks/watchdog.js';
 import type { FailureClass } from '../../checks/classes.js';
-import { RunFolder, runFolderName } from '../../report/results.js';
+import { openRunFolder } from '../../report/results.js';
 import { LatencyMerger } from '../../report/latency.js';
 import { HeartbeatMonitor } from '../../checks/heartbeat.js';
 import { MemoryTracker } from '../../report/memory.js';
@@ -58,7 +58,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const { flavor, flavorCfg, threads, backgroundNames: probeNames, sizes, specs, plan, roleOf } = await planRun(cfg);
   const startedAt = new Date();
   const repro = await reproInfo(cfg);
-  const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
+  const folder = openRunFolder(opts, cfg.variant, cfg.scenario, startedAt);
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
 
   // ---- shared memory ----------------------------------------------------------
