@@ -10,8 +10,12 @@ export interface RunOptions {
   out?: (line: string, kind: LineKind) => void;
   /** Aborting it interrupts the run; its reason names the signal (SIGINT, SIGTERM). */
   signal?: AbortSignal;
-  /** Called every tick with the counters (the live progress line). */
-  onTick?: (snap: Snapshot, totalMs: number) => void;
+  /**
+   * Called every tick with the counters (the live progress line). `clock`
+   * is the torture clock --duration counts on (from when every role runs,
+   * frozen when the torture phase ends) and the phase the run is in.
+   */
+  onTick?: (snap: Snapshot, totalMs: number, clock?: RunClock) => void;
   /**
    * End the run at the first failure counted or reported (the kill matrix
    * wants time to detect, not a full run); the verdict is then FAILURE.
@@ -20,5 +24,8 @@ export interface RunOptions {
   stopOnFailure?: boolean;
   onFailure?: (atMs: number) => void;
 }
+
+/** Where a run is, on the clock --duration counts. */
+export interface RunClock { tortureMs: number; phase: 'start-up' | 'torture' | 'end' }
 
 export type LineKind = 'header' | 'stats' | 'stall' | 'detail' | 'verdict';
