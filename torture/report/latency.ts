@@ -4,12 +4,24 @@
  * whatever the run length: a histogram's size depends on its range, not on
  * how many values it has seen.
  */
-import hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
+import type * as Hdr from 'hdr-histogram-js';
 
-type Histogram = ReturnType<typeof hdr.build>;
+type Histogram = ReturnType<typeof Hdr.build>;
+
+/**
+ * Loaded on first use, synchronously (the package is CommonJS): most
+ * threads of a run (plain readers) record no latency, and loading it is a
+ * good part of a worker's start-up, which counts against --duration.
+ */
+let loaded: typeof Hdr | undefined;
+const hdrLib = (): typeof Hdr => (loaded ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
+
+/** Loads the library now: the main thread does it while the roles run, not in the teardown after them. */
+export function loadLatencyLibrary(): void { hdrLib(); }
 
 const HIGHEST_US = 3_600_000_000; // one hour
-const build = (): Histogram => hdr.build({
+const build = (): Histogram => hdrLib().build({
   lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3,
   bitBucketSize: 'packed', useWebAssembly: false,
 });
@@ -29,7 +41,7 @@ export class LatencyRecorder {
   /** Compressed histograms, to cross back to the main thread. */
   export(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [op, h] of this.hist) out[op] = hdr.encodeIntoCompressedBase64(h);
+    for (const [op, h] of this.hist) out[op] = hdrLib().encodeIntoCompressedBase64(h);
     return out;
   }
 }
@@ -42,7 +54,7 @@ export class LatencyMerger {
     for (const [op, b64] of Object.entries(encoded)) {
       let h = this.hist.get(op);
       if (!h) this.hist.set(op, (h = build()));
-      h.add(hdr.decodeFromCompressedBase64(b64, 'packed', false));
+      h.add(hdrLib().decodeFromCompressedBase64(b64, 'packed', false));
     }
   }
 
@@ -63,7 +75,7 @@ export class LatencyMerger {
   /** The merged histograms, compressed (for compare and report). */
   export(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [op, h] of this.hist) out[op] = hdr.encodeIntoCompressedBase64(h);
+    for (const [op, h] of this.hist) out[op] = hdrLib().encodeIntoCompressedBase64(h);
     return out;
   }
 }

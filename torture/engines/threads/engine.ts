@@ -24,7 +24,7 @@ import { exitCodeFor, verdictLine, fromSnapshot, type Summary, type Verdict } fr
 import type { StallReport } from '../../checks/watchdog.js';
 import type { FailureClass } from '../../checks/classes.js';
 import { openRunFolder } from '../../report/results.js';
-import { LatencyMerger } from '../../report/latency.js';
+import { LatencyMerger, loadLatencyLibrary } from '../../report/latency.js';
 import { HeartbeatMonitor } from '../../checks/heartbeat.js';
 import { MemoryTracker } from '../../report/memory.js';
 import { TimelineRecorder } from '../../report/timeline.js';
@@ -175,7 +175,11 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   for (;;) {
     await (phase === 'run' ? delay(TICK_MS) : settledOrTick());
     const now = elapsed();
-    if (rolesUpAt < 0 && rolesUp()) rolesUpAt = now;
+    if (rolesUpAt < 0 && rolesUp()) {
+      rolesUpAt = now;
+      // The main thread is idle while roles run; the end would otherwise pay for this.
+      loadLatencyLibrary();
+    }
     const tickSnap = takeSnapshot(shared, rcu, now);
     timeline.tick(tickSnap, phase === 'run');
     const seen = monitors.tick(now);
