@@ -58,12 +58,15 @@ describe('N*scenario', () => {
     expect(x.map(caseFolderPath)).toEqual(['x/a', 'x/a.2', 'x/a.3', 'x/a.4', 'x/a.5', 'x/a.6']);
   });
 
-  it('a bad N on the command line is one line naming it, exit 2, nothing written', async () => {
+  it('a bad N or --cpus on the command line is one line naming it, exit 2, nothing written', async () => {
     const dir = scratchDir();
-    const r = await runCli(['soak', '--scenarios', '0*default', '--duration-each', '1s', '--results', join(dir, 'r')]);
-    expect(r.code).toBe(2);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain('"0*default"');
+    const cases = [[['--scenarios', '0*default'], '"0*default"'], [['--cpus', '0'], '--cpus "0"']] as const;
+    const got = await Promise.all(cases.map(([a]) => runCli(['soak', ...a, '--duration-each', '1s', '--results', join(dir, 'r')])));
+    got.forEach((r, i) => {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(cases[i][1]);
+    });
     expect(existsSync(join(dir, 'r'))).toBe(false);
   });
 });
