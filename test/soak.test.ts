@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { caseFolderPath, matrixSize, planMatrix, shardCases, type SoakMatrix, type SoakSummary } from '../torture/campaign/soak.js';
 import { UsageError, parseCopiesList } from '../torture/run/parse.js';
-import { runCli, scratchDir } from './helpers.js';
+import { spawn } from 'node:child_process';
+import { CLI, ROOT, runCli, scratchDir } from './helpers.js';
 
 const MATRIX: SoakMatrix = { variants: ['a', 'b', 'c'], scenarios: ['x', 'y'], seeds: 5, seedBase: 99, durationEachMs: 1000 };
 
@@ -125,6 +126,34 @@ describe('rcutorture soak and merge', () => {
     const half = await runCli(['merge', join(dir, 'shard1'), '--json']);
     expect(soakJson(half.stdout).missing).toEqual([1, 3]);
   });
+});
+
+describe('soak --cpus and signals', () => {
+  it('SIGINT interrupts every case running side by side, starts no more, and writes soak.json', async () => {
+    const dir = scratchDir();
+    const child = spawn(process.execPath, [CLI, 'soak', '--scenarios', '3*default', '--cpus', '2', '--duration-each', '30s',
+      '--readers', '1', '--fakewriters', '1', '--results', dir], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    // Both lanes' cases started (the third waits for a CPU): then interrupt.
+    await new Promise<void>((done) => child.stdout.on('data', (d) => {
+      stdout += d;
+      if ((stdout.match(/ started, /g) ?? []).length === 2) done();
+    }));
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 8000);
+    const code = await exited;
+    clearTimeout(killer);
+    expect(code, stdout).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(8000);
+    const s = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'soak.json'), 'utf8')) as SoakSummary;
+    expect(s.final).toBe(true);
+    expect(s.verdict).toBe('INTERRUPTED');
+    expect(s.cases.map((c) => `${c.k} ${c.verdict}`)).toEqual(['0 INTERRUPTED', '1 INTERRUPTED']);
+    expect(s.missing).toEqual([2]);
+  }, 60_000);
 });
 
 describe('the soak verdict line', () => {
