@@ -57,36 +57,14 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const processMs = takeProcessStartMs();
   const enteredAt = performance.now();
   const out = opts.out ?? (() => {});
-  // git and the machine are asked while the plan is made and the workers start, not before.
+  // git and the machine are asked while the plan is made, not before it.
   const reproAsked = reproInfo(cfg);
   const { flavor, flavorCfg, threads, backgroundNames: probeNames, sizes, specs, plan, roleOf } = await planRun(cfg);
   const startedAt = new Date();
   const folder = openRunFolder(opts, cfg.variant, cfg.scenario, startedAt);
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
 
-  // ---- roles' threads ---------------------------------------------------------
-  // Started first: booting a worker thread and loading its modules is most of
-  // a run's start-up (seconds on a loaded machine), and it goes on while the
-  // main thread lays out the heap and prints the header. Tasks come later.
-  const pool = new Piscina<RoleTask, RoleResult>({
-    filename: compiledWorker('engines/threads/worker.js'), minThreads: threads.total, maxThreads: threads.total,
-    idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
-  });
-  let tearingDown = false;
-  const crashes: { thread: number; message: string }[] = [];
-  // An error in a worker outside its task (a stray timer, an unhandled rejection)
-  // reaches the pool, not a task: unhandled, it would kill this process unsummarised.
-  pool.on('error', (err: unknown) => {
-    if (tearingDown) return;
-    crashes.push({ thread: -1, message: `a worker thread failed outside its role: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
-  });
-  let repro: Awaited<typeof reproAsked>;
-  try {
-    repro = await reproAsked;
-  } catch (e) {
-    await pool.destroy();
-    throw e;
-  }
+  const repro = await reproAsked;
 
   // ---- shared memory ----------------------------------------------------------
   const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan);
@@ -103,6 +81,18 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   for (const l of headerLines(cfg, flavor, threads, probeNames, engine, folder?.dir)) say(l);
 
   // ---- roles ----------------------------------------------------------------------
+  const pool = new Piscina<RoleTask, RoleResult>({
+    filename: compiledWorker('engines/threads/worker.js'), minThreads: threads.total, maxThreads: threads.total,
+    idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
+  });
+  let tearingDown = false;
+  const crashes: { thread: number; message: string }[] = [];
+  // An error in a worker outside its task (a stray timer, an unhandled rejection)
+  // reaches the pool, not a task: unhandled, it would kill this process unsummarised.
+  pool.on('error', (err: unknown) => {
+    if (tearingDown) return;
+    crashes.push({ thread: -1, message: `a worker thread failed outside its role: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
+  });
   const base = { sab, memory: wasmMemory, plan, sizes, threads, epochMs, config: cfg };
   const tasks: RoleTask[] = threads.roles.map((r) => ({ ...base, ...r }));
   const results: RoleResult[] = [];
