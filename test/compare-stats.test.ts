@@ -172,7 +172,7 @@ describe('aggregation and the table', () => {
     expect(tableNotes(r).join('\n')).toMatch(/with 3 pairs .* only 75% confidence/);
   });
 
-  it('an unsolicited counter at zero in every baseline trial and above zero in every other is significant with no interval', () => {
+  it('an unsolicited counter at zero in every baseline trial and above zero in every other is significant with no interval, from 6 trials on', () => {
     expect(zeroContrast([0, 0, 0], [3, 1, 7])).toBe('higher');
     expect(zeroContrast([2, 5, 1], [0, 0, 0])).toBe('lower');
     expect(zeroContrast([0, 0, 0], [3, 0, 7])).toBeNull();
@@ -187,7 +187,15 @@ describe('aggregation and the table', () => {
     expect(agg[1].ratios!['counter.unsolicitedKicks']).toBeNull();
     expect(agg[1].contrasts).toEqual({ 'counter.unsolicitedKicks': 'higher' });
     const t = compareTable({ variants: agg, trials: trials3, counters } as unknown as CompareResult);
-    expect(t.rows.find((x) => x[0] === 'unsolicited kicks (run phase)')).toEqual(['unsolicited kicks (run phase)', '0', '41 [40, 42]', '0 vs >0 *']);
+    // 3 trials: all three split the same way by chance 1 in 4 even were both alike; not judged.
+    expect(t.rows.find((x) => x[0] === 'unsolicited kicks (run phase)')).toEqual(['unsolicited kicks (run phase)', '0', '41 [40, 42]', '0 vs >0 (too few trials)']);
+    const trials6 = [0, 1, 2, 3, 4, 5].flatMap((k) => [
+      trial(k, 0, { 'counter.unsolicitedKicks': 0, 'counter.kicks': 5 }),
+      trial(k, 1, { 'counter.unsolicitedKicks': 40 + k, 'counter.kicks': 50 }),
+    ]);
+    const agg6 = aggregate(['v0', 'v3'], ['v0', 'v3'], trials6, 6, metricsOfResult({ counters }));
+    const t6 = compareTable({ variants: agg6, trials: trials6, counters } as unknown as CompareResult);
+    expect(t6.rows.find((x) => x[0] === 'unsolicited kicks (run phase)')![3]).toBe('0 vs >0 *');
     // Only 'unsolicited' counters get the contrast: kicks is a plain ratio.
     expect(t.rows.find((x) => x[0] === 'kicks (run phase)')![3]).toBe('×10.00 (too few trials)');
   });

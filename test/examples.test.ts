@@ -18,6 +18,11 @@ describe('failureExamples', () => {
     expect(failureExamples(ex(1), { leak: 3, 'gp-stall': 2 }, 2).at(-1)).toBe('  (1 of 3 failures shown; summary.json keeps 1 example)');
   });
 
+  it('names a stall report\'s class once, not as "gp-stall: !!! gp-stall:"', () => {
+    const stall = { cls: 'gp-stall' as const, thread: 2, message: '!!! gp-stall: writer (thread 2) stuck in synchronize for 1007 ms\n    holdouts: none' };
+    expect(failureExamples([stall], { 'gp-stall': 1 })).toEqual(['  gp-stall: writer (thread 2) stuck in synchronize for 1007 ms']);
+  });
+
   it('says nothing more when every failure is shown', () => {
     expect(failureExamples(ex(2), { leak: 2 })).toEqual(['  leak: m0', '  leak: m1']);
   });

@@ -31,9 +31,23 @@ describe('ConsoleReporter', () => {
     r.done();
     const t = s.text();
     expect(t).toContain('\r\x1b[2K');
-    expect(t).toMatch(/2\.0s\/10s {2}reads 10\.0k\/s {2}grace periods 12 {2}pending callbacks 3 {2}errors 0/);
+    expect(t).toMatch(/2\.0s\/10\.0s {2}reads 10\.0k\/s {2}grace periods 12 {2}pending callbacks 3 {2}errors 0/);
     // An ordinary line clears the live line first and redraws it after itself.
-    expect(t).toMatch(/\r\x1b\[2Ka stats line\n.*1\.0s\/10s/);
+    expect(t).toMatch(/\r\x1b\[2Ka stats line\n.*1\.0s\/10\.0s/);
+  });
+
+  it('shows the torture clock --duration counts, and says so while workers start and in the end phase', () => {
+    const s = fakeStream(true);
+    const r = new ConsoleReporter(s, { env: {} });
+    r.tick(snap(1500, 0), 8000, { tortureMs: 0, phase: 'start-up' });
+    r.tick(snap(6000, 5000), 8000, { tortureMs: 4500, phase: 'torture' });
+    r.tick(snap(10_000, 9000), 8000, { tortureMs: 8000, phase: 'end' });
+    const t = s.text();
+    expect(t).toContain('starting workers (1.5s)');
+    expect(t).toContain('4.5s/8.0s  reads');
+    // Never past the total: the torture clock stops when the torture phase does.
+    expect(t).toContain('8.0s/8.0s end phase  reads');
+    expect(t).not.toContain('10.0s/8.0s');
   });
 
   it('in CI or into a pipe: no live line, no escape code', () => {
@@ -71,4 +85,13 @@ it('the CLI into a pipe writes no escape code', async () => {
   expect(r.stdout).toContain('Reader Pipe:');
   expect(r.stdout).not.toContain(ESC);
   expect(r.stdout).not.toContain('\r');
+  // Duration honesty: statistics on the torture clock never pass the total, and the end says where
+  // the wall time went, adding up to (a little under: process exit) what the process took.
+  for (const m of r.stdout.matchAll(/^rcutorture: qemu-v0 default (?:end )?([\d.]+)s\/1\.0s/gm)) expect(Number(m[1])).toBeLessThanOrEqual(1.15);
+  const wall = /wall time ([\d.]+)s since the process started: node and modules ([\d.]+)s \+ start-up ([\d.]+)s \+ torture ([\d.]+)s \+ end phase ([\d.]+)s \+ teardown ([\d.]+)s/.exec(r.stdout);
+  expect(wall, r.stdout).not.toBeNull();
+  const [total, ...parts] = wall!.slice(1).map(Number);
+  expect(Math.abs(parts.reduce((a, b) => a + b, 0) - total)).toBeLessThanOrEqual(0.3);
+  expect(parts[2]).toBeGreaterThanOrEqual(1.0);
+  expect(total * 1000).toBeLessThanOrEqual(r.ms + 100);
 });

@@ -1,13 +1,17 @@
 /**
  * Matrix soak: the shards of a matrix partition it exactly (every case in
- * one shard, seeds agreed without coordination), and real shards merged give
- * the same case list as one unsharded soak, with one JUnit test case each.
+ * one shard, seeds agreed without coordination), N*scenario gives N x seeds
+ * cases with their own seeds, real shards merged give the same case list as
+ * one unsharded soak run side by side under --cpus, with one JUnit test case
+ * each, and the folders are laid out as kvm.sh's.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planMatrix, shardCases, type SoakMatrix, type SoakSummary } from '../torture/campaign/soak.js';
-import { runCli, scratchDir } from './helpers.js';
+import { caseFolderPath, matrixSize, planMatrix, shardCases, type SoakMatrix, type SoakSummary } from '../torture/campaign/soak.js';
+import { UsageError, parseCopiesList } from '../torture/run/parse.js';
+import { spawn } from 'node:child_process';
+import { CLI, ROOT, runCli, scratchDir } from './helpers.js';
 
 const MATRIX: SoakMatrix = { variants: ['a', 'b', 'c'], scenarios: ['x', 'y'], seeds: 5, seedBase: 99, durationEachMs: 1000 };
 
@@ -32,18 +36,54 @@ describe('soak partition', () => {
   });
 });
 
+describe('N*scenario', () => {
+  it('parses kvm.sh\'s repeat count and refuses a bad one by name', () => {
+    expect(parseCopiesList('2*vcpu-busy-loops,default', '--scenarios')).toEqual([{ name: 'vcpu-busy-loops', copies: 2 }, { name: 'default', copies: 1 }]);
+    for (const bad of ['0*x', 'x*', '1e3*x', '-1*x', '*x', '2*', '2**x', '1001*x']) {
+      expect(() => parseCopiesList(`${bad},y`, '--scenarios'), bad).toThrow(UsageError);
+      expect(() => parseCopiesList(bad, '--scenarios'), bad).toThrow(`"${bad}"`);
+    }
+    expect(() => parseCopiesList('2*x,x', '--scenarios')).toThrow('"x" is listed twice');
+  });
+
+  it('runs N x seeds cases of that scenario, each with its own seed and its own folder', () => {
+    const m: SoakMatrix = { variants: ['a', 'b'], scenarios: ['x', 'y'], copies: { x: 3 }, seeds: 2, seedBase: 5, durationEachMs: 1000 };
+    const all = planMatrix(m);
+    expect(matrixSize(m)).toBe(2 * (3 * 2 + 2));
+    expect(all.map((c) => c.k)).toEqual(all.map((_, i) => i));
+    const x = all.filter((c) => c.variant === 'a' && c.scenario === 'x');
+    expect(x).toHaveLength(6);
+    expect(new Set(x.map((c) => c.seed)).size).toBe(6);
+    // The first copy's seeds are every other scenario's, so N*x extends the plain matrix rather than reshuffling it.
+    expect(x.slice(0, 2).map((c) => c.seed)).toEqual(all.filter((c) => c.variant === 'a' && c.scenario === 'y').map((c) => c.seed));
+    expect(x.map(caseFolderPath)).toEqual(['x/a', 'x/a.2', 'x/a.3', 'x/a.4', 'x/a.5', 'x/a.6']);
+  });
+
+  it('a bad N or --cpus on the command line is one line naming it, exit 2, nothing written', async () => {
+    const dir = scratchDir();
+    const cases = [[['--scenarios', '0*default'], '"0*default"'], [['--cpus', '0'], '--cpus "0"']] as const;
+    const got = await Promise.all(cases.map(([a]) => runCli(['soak', ...a, '--duration-each', '1s', '--results', join(dir, 'r')])));
+    got.forEach((r, i) => {
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(cases[i][1]);
+    });
+    expect(existsSync(join(dir, 'r'))).toBe(false);
+  });
+});
+
 describe('rcutorture soak and merge', () => {
-  const args = (results: string, ...more: string[]) => ['soak', '--variants', 'qemu-v0,busted', '--scenarios', 'default',
-    '--seeds', '2', '--seed-base', '7', '--duration-each', '500ms', '--readers', '1', '--fakewriters', '1', '--results', results, '-q', ...more];
+  const args = (results: string, ...more: string[]) => ['soak', '--variants', 'qemu-v0,busted', '--scenarios', '2*default',
+    '--seeds', '1', '--seed-base', '7', '--duration-each', '500ms', '--readers', '1', '--fakewriters', '1', '--results', results, '-q', ...more];
   const soakJson = (stdout: string): SoakSummary => JSON.parse(stdout) as SoakSummary;
   const caseList = (s: SoakSummary) => s.cases.map((c) => `${c.k} ${c.variant} ${c.scenario} ${c.seed}`);
 
-  it('--shard 1/2 and 2/2 run the whole matrix between them, and merge equals the unsharded soak', async () => {
+  it('--shard 1/2 and 2/2 run the whole matrix between them, and merge equals the unsharded soak run side by side', async () => {
     const dir = scratchDir();
     const [s1, s2, whole] = await Promise.all([
       runCli(args(join(dir, 'shard1'), '--shard', '1/2', '--json'), { timeoutMs: 120_000 }),
       runCli(args(join(dir, 'shard2'), '--shard', '2/2', '--json'), { timeoutMs: 120_000 }),
-      runCli(args(join(dir, 'whole'), '--json'), { timeoutMs: 120_000 }),
+      runCli(args(join(dir, 'whole'), '--cpus', '2', '--json'), { timeoutMs: 120_000 }),
     ]);
     // busted is in both shards (cases 2 and 3), so both find a failure.
     expect(s1.code, s1.stderr).toBe(1);
@@ -56,6 +96,18 @@ describe('rcutorture soak and merge', () => {
     expect(whole.code, whole.stderr).toBe(1);
     const unsharded = soakJson(whole.stdout);
     expect(unsharded.cases.map((c) => c.verdict)).toEqual(['SUCCESS', 'SUCCESS', 'FAILURE', 'FAILURE']);
+    // --cpus 2, cases sized for one CPU: two ran at once. Their run intervals overlap pairwise in case order.
+    const span = (c: SoakSummary['cases'][number]) => [Date.parse(c.startedAt!), Date.parse(c.startedAt!) + c.durationMs];
+    for (const [a, b] of [[0, 1], [2, 3]]) {
+      const [a0, a1] = span(unsharded.cases[a]);
+      const [b0, b1] = span(unsharded.cases[b]);
+      expect(a0 < b1 && b0 < a1, `cases ${a} and ${b} overlap`).toBe(true);
+    }
+    // kvm.sh's layout: <soak>/<scenario>/<variant>[.N], each log.txt ending in a greppable case line.
+    expect(unsharded.cases.map((c) => c.resultsDir)).toEqual(['default/qemu-v0', 'default/qemu-v0.2', 'default/busted', 'default/busted.2']);
+    const soakDir = join(dir, 'whole', readdirSync(join(dir, 'whole'))[0]);
+    const last = readFileSync(join(soakDir, 'default/busted.2/log.txt'), 'utf8').trimEnd().split('\n').at(-1)!;
+    expect(last).toMatch(new RegExp(`^rcutorture-case: verdict=FAILURE variant=busted scenario=default seed=${unsharded.cases[3].seed} case=3 duration=[\\d.]+s failures=\\S*use-after-reclaim:\\d+`));
 
     const junit = join(dir, 'merged.xml');
     const merged = await runCli(['merge', join(dir, 'shard1'), join(dir, 'shard2'), '--junit', junit, '--out', join(dir, 'merged'), '--json']);
@@ -74,6 +126,34 @@ describe('rcutorture soak and merge', () => {
     const half = await runCli(['merge', join(dir, 'shard1'), '--json']);
     expect(soakJson(half.stdout).missing).toEqual([1, 3]);
   });
+});
+
+describe('soak --cpus and signals', () => {
+  it('SIGINT interrupts every case running side by side, starts no more, and writes soak.json', async () => {
+    const dir = scratchDir();
+    const child = spawn(process.execPath, [CLI, 'soak', '--scenarios', '3*default', '--cpus', '2', '--duration-each', '30s',
+      '--readers', '1', '--fakewriters', '1', '--results', dir], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+    // Both lanes' cases started (the third waits for a CPU): then interrupt.
+    await new Promise<void>((done) => child.stdout.on('data', (d) => {
+      stdout += d;
+      if ((stdout.match(/ started, /g) ?? []).length === 2) done();
+    }));
+    await new Promise((r) => setTimeout(r, 500));
+    const t0 = Date.now();
+    child.kill('SIGINT');
+    const killer = setTimeout(() => child.kill('SIGKILL'), 8000);
+    const code = await exited;
+    clearTimeout(killer);
+    expect(code, stdout).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(8000);
+    const s = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0], 'soak.json'), 'utf8')) as SoakSummary;
+    expect(s.final).toBe(true);
+    expect(s.verdict).toBe('INTERRUPTED');
+    expect(s.cases.map((c) => `${c.k} ${c.verdict}`)).toEqual(['0 INTERRUPTED', '1 INTERRUPTED']);
+    expect(s.missing).toEqual([2]);
+  }, 60_000);
 });
 
 describe('the soak verdict line', () => {

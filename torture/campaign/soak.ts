@@ -6,11 +6,13 @@
  * shards planned on different machines agree on every case without talking
  * to each other, and `merge` can check that together they ran the whole matrix.
  *
- * A soak folder holds soak.json (rewritten atomically after every case, so a
- * killed soak still lists what it finished), junit.xml, and one run folder
- * per case.
+ * A soak folder is laid out as kvm.sh's res/<date>/<scenario>: soak.json
+ * (rewritten atomically after every case, so a killed soak still lists what
+ * it finished) and junit.xml at the top, then one run folder per case at
+ * <scenario>/<variant>[.N], N the seed number from 2 on, each log.txt ending
+ * in one greppable `rcutorture-case:` line.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { RunConfig } from '../run/config.js';
 import { runTorture } from '../run/run.js';
@@ -18,7 +20,7 @@ import { VERSION } from '../run/version.js';
 import type { RunOptions } from '../run/options.js';
 import { Random } from '../run/random.js';
 import { STREAMS } from '../run/streams.js';
-import { writeFileAtomic, writeJsonAtomic } from '../report/results.js';
+import { folderTimestamp, safeName, writeFileAtomic, writeJsonAtomic } from '../report/results.js';
 import { junitXml } from '../report/junit.js';
 import { caseResult, exitCodeFor, failureList, type CaseResult, type Verdict } from '../report/summary.js';
 import type { MemoryUsage } from '../report/memory.js';
@@ -28,7 +30,13 @@ import { makeDirs } from '../io/safe-fs.js';
 export interface SoakMatrix {
   variants: string[];
   scenarios: string[];
-  /** Seeds per variant x scenario. */
+  /**
+   * kvm.sh's `2*TREE01`: a scenario listed as N*name runs N x seeds cases
+   * (seed numbers 0 .. N x seeds - 1, so every copy has its own seed).
+   * Only scenarios asked more than once are here; absent means 1 for all.
+   */
+  copies?: Record<string, number>;
+  /** Seeds per variant x scenario (per copy). */
   seeds: number;
   seedBase: number;
   durationEachMs: number;
@@ -38,7 +46,8 @@ export interface Shard { index: number; count: number }
 
 export interface SoakCase { k: number; variant: string; scenario: string; seedIndex: number; seed: number }
 
-export type SoakCaseResult = SoakCase & CaseResult;
+/** `startedAt`: when the case's run started (cases run side by side under --cpus). */
+export type SoakCaseResult = SoakCase & CaseResult & { startedAt?: string };
 
 export interface SoakSummary {
   tool: 'rcutorture';
@@ -71,8 +80,18 @@ export function soakSeed(seedBase: number, seedIndex: number): number {
   return new Random(seedBase, STREAMS.soakSeed(seedIndex)).next32();
 }
 
+/** How many seeds a scenario gets: --seeds times its N*. */
+export function seedsOf(m: SoakMatrix, scenario: string): number {
+  return m.seeds * (m.copies?.[scenario] ?? 1);
+}
+
 export function matrixSize(m: SoakMatrix): number {
-  return m.variants.length * m.scenarios.length * m.seeds;
+  return m.variants.length * m.scenarios.reduce((n, sc) => n + seedsOf(m, sc), 0);
+}
+
+/** The scenario list as given, N*name where N > 1 (for messages and sameMatrix). */
+export function scenarioList(m: SoakMatrix): string {
+  return m.scenarios.map((sc) => ((m.copies?.[sc] ?? 1) > 1 ? `${m.copies![sc]}*${sc}` : sc)).join(',');
 }
 
 /** Every case of the matrix, in case-number order. */
@@ -80,7 +99,7 @@ export function planMatrix(m: SoakMatrix): SoakCase[] {
   const cases: SoakCase[] = [];
   for (const variant of m.variants) {
     for (const scenario of m.scenarios) {
-      for (let seedIndex = 0; seedIndex < m.seeds; seedIndex++) {
+      for (let seedIndex = 0; seedIndex < seedsOf(m, scenario); seedIndex++) {
         cases.push({ k: cases.length, variant, scenario, seedIndex, seed: soakSeed(m.seedBase, seedIndex) });
       }
     }
@@ -94,8 +113,33 @@ export function shardCases(cases: SoakCase[], shard: Shard): SoakCase[] {
 }
 
 export function soakFolderName(shard: Shard, at = new Date()): string {
-  const ts = at.toISOString().replace(/[-:]/g, '').replace('T', '-').replace(/\..*$/, '');
+  const ts = folderTimestamp(at);
   return shard.count === 1 ? `${ts}-soak` : `${ts}-soak-shard-${shard.index}-of-${shard.count}`;
+}
+
+/**
+ * Where case c's run folder goes inside the soak folder: <scenario>/<variant>,
+ * and <variant>.N for seed number N >= 2 (kvm.sh's TREE01.2 for a second copy).
+ * Fixed by the case alone, so every shard lays its cases out alike.
+ */
+export function caseFolder(c: Pick<SoakCase, 'variant' | 'scenario' | 'seedIndex'>): { scenarioDir: string; name: string } {
+  return { scenarioDir: safeName(c.scenario), name: c.seedIndex === 0 ? safeName(c.variant) : `${safeName(c.variant)}.${c.seedIndex + 1}` };
+}
+
+/** caseFolder as a path relative to the soak folder. */
+export const caseFolderPath = (c: Pick<SoakCase, 'variant' | 'scenario' | 'seedIndex'>): string => {
+  const f = caseFolder(c);
+  return `${f.scenarioDir}/${f.name}`;
+};
+
+/**
+ * The last line of a case's log.txt, for scripts (grep '^rcutorture-case:'):
+ * key=value fields, failures as class:count joined by commas, or none.
+ */
+export function caseSummaryLine(c: SoakCaseResult): string {
+  const failures = Object.entries(c.failures).filter(([, n]) => n > 0).map(([k, n]) => `${k}:${n}`).join(',') || 'none';
+  return `rcutorture-case: verdict=${c.verdict} variant=${c.variant} scenario=${c.scenario} seed=${c.seed} case=${c.k} ` +
+    `duration=${(c.durationMs / 1000).toFixed(1)}s failures=${failures}`;
 }
 
 /**
@@ -137,8 +181,7 @@ function finish(s: Omit<SoakSummary, 'verdict' | 'totals' | 'missing' | 'exitCod
   return { ...s, final, verdict, totals: totals(s.cases), missing, exitCode: exitCodeFor(verdict, s.signal) };
 }
 
-/** The last line of a soak or a merge, in the style of a run's verdict line. */
-/** Failed cases named on the verdict line. */
+/** Failed cases named on the verdict line of a soak or a merge. */
 const SHOWN_FAILED_CASES = 5;
 
 export function soakVerdictLine(s: SoakSummary): string {
@@ -153,10 +196,11 @@ export function soakVerdictLine(s: SoakSummary): string {
   return parts.length ? `${head}: ${parts.join('; ')}` : head;
 }
 
-/** One line per finished case, for the console. */
-export function caseLine(c: SoakCaseResult, of: number): string {
+/** One line per finished case, for the console: `[done/of]` counts finished cases. */
+export function caseLine(c: SoakCaseResult, done: number, of: number): string {
   const f = failureList(c.failures);
-  return `soak: case ${c.k} (${c.variant} ${c.scenario} seed=${c.seed}) ${c.verdict}${f ? `: ${f}` : ''} [${of} planned]`;
+  return `soak: case ${c.k} (${c.variant} ${c.scenario} seed=${c.seed}) ${c.verdict}${f ? `: ${f}` : ''} ` +
+    `in ${(c.durationMs / 1000).toFixed(1)}s [${done}/${of}]`;
 }
 
 export interface SoakPlan {
@@ -164,22 +208,47 @@ export interface SoakPlan {
   shard: Shard;
   /** This shard's cases with their run configurations, already validated. */
   runs: { c: SoakCase; cfg: RunConfig }[];
+  /** --cpus: run cases side by side within this budget; absent, one at a time. */
+  cpus?: number;
 }
 
 export interface SoakOptions extends Pick<RunOptions, 'out' | 'onTick' | 'signal'> {
-  /** The soak folder (created here). */
+  /** The soak folder (made if missing). */
   dir: string;
-  /** Called when a case ends (the console prints a line per case). */
-  onCase?: (c: SoakCaseResult) => void;
+  /**
+   * kvm.sh's --cpus: run cases side by side within this many CPUs, each
+   * costing caseCpus() (at most the budget). Absent: one case at a time.
+   * With a budget over 1, a case's lines go to its log.txt only (`out` gets
+   * the soak's own lines: case start and end) and there is no live line.
+   */
+  cpus?: number;
+  /** Called when a case ends (the console prints a line per case); `done` counts the cases finished. */
+  onCase?: (c: SoakCaseResult, done: number) => void;
   /** Called when a case's run ends, before the next starts (the live line is cleared). */
   afterRun?: () => void;
 }
 
-/** Runs a shard's cases one after another; stops early only on a signal. */
+/**
+ * CPUs a case costs under --cpus: its readers at two per CPU (how a run is
+ * sized by default), so a case sized for one CPU costs one and a scenario
+ * that fixes 8 readers costs four. Its writer, fakewriters and background
+ * threads mostly sleep and are not counted (kvm.sh counts a guest's vCPUs,
+ * not its kthreads).
+ */
+export function caseCpus(cfg: Pick<RunConfig, 'readers'>): number {
+  return Math.max(1, Math.ceil(cfg.readers / 2));
+}
+
+/**
+ * Runs a shard's cases in case order, within the --cpus budget (one after
+ * another without one); stops starting cases on a signal, which interrupts
+ * every running one (they share it).
+ */
 export async function runSoak(plan: SoakPlan, opts: SoakOptions): Promise<SoakSummary> {
   const dir = resolve(opts.dir);
   makeDirs(dir, '--results');
   const startedAt = new Date();
+  const sideBySide = (opts.cpus ?? 1) > 1;
   const state = {
     tool: 'rcutorture' as const, kind: 'soak' as const, version: VERSION, matrix: plan.matrix, shards: [plan.shard],
     planned: plan.runs.map((r) => r.c.k), cases: [] as SoakCaseResult[], interrupted: false, signal: undefined as string | undefined,
@@ -187,6 +256,8 @@ export async function runSoak(plan: SoakPlan, opts: SoakOptions): Promise<SoakSu
   };
   const save = (final: boolean): SoakSummary => {
     state.durationMs = Date.now() - startedAt.getTime();
+    // Cases finish in any order when they run side by side; the files list them in case order.
+    state.cases.sort((a, b) => a.k - b.k);
     state.memory = spanOf(state.cases);
     const s = finish(state, final);
     writeJsonAtomic(join(dir, 'soak.json'), s);
@@ -194,18 +265,44 @@ export async function runSoak(plan: SoakPlan, opts: SoakOptions): Promise<SoakSu
     return s;
   };
   save(false);
-  for (const { c, cfg } of plan.runs) {
-    if (opts.signal?.aborted) break;
-    opts.out?.(`soak: case ${c.k} (${c.variant} ${c.scenario} seed=${c.seed}), ${state.cases.length + 1} of ${plan.runs.length}`, 'header');
-    const summary = await runTorture(cfg, { resultsRoot: dir, out: opts.out, onTick: opts.onTick, signal: opts.signal });
-    opts.afterRun?.();
-    const r: SoakCaseResult = { ...c, ...caseResult(summary), resultsDir: summary.resultsDir ? relative(dir, summary.resultsDir) : undefined };
+  /** Cases started so far. */
+  let next = 0;
+  const runCase = async ({ c, cfg }: SoakPlan['runs'][number]): Promise<void> => {
+    opts.out?.(`soak: case ${c.k} (${c.variant} ${c.scenario} seed=${c.seed}) started, ${next} of ${plan.runs.length}`, 'header');
+    const where = caseFolder(c);
+    const summary = await runTorture(cfg, {
+      resultsRoot: join(dir, where.scenarioDir), folderName: where.name, signal: opts.signal,
+      // Side by side, cases' lines would interleave on the console: each keeps them in its log.txt.
+      ...(sideBySide ? {} : { out: opts.out, onTick: opts.onTick }),
+    });
+    if (!sideBySide) opts.afterRun?.();
+    const r: SoakCaseResult = {
+      ...c, ...caseResult(summary), startedAt: summary.startedAt,
+      resultsDir: summary.resultsDir ? relative(dir, summary.resultsDir) : undefined,
+    };
+    if (summary.resultsDir) appendFileSync(join(summary.resultsDir, 'log.txt'), caseSummaryLine(r) + '\n');
     state.cases.push(r);
     if (summary.interrupted) { state.interrupted = true; state.signal = summary.signal; }
     save(false);
-    opts.onCase?.(r);
-    if (summary.interrupted) break;
+    opts.onCase?.(r, state.cases.length);
+  };
+  // Cases start in case order while their CPUs fit in the budget; a case waits for running ones to free enough.
+  const budget = opts.cpus ?? 1;
+  let free = budget;
+  let error: unknown;
+  const running = new Set<Promise<void>>();
+  const stop = () => opts.signal?.aborted || state.interrupted || error !== undefined;
+  for (const run of plan.runs) {
+    const cost = opts.cpus === undefined ? 1 : Math.min(budget, caseCpus(run.cfg));
+    while (free < cost && !stop()) await Promise.race(running);
+    if (stop()) break;
+    free -= cost;
+    next++;
+    const p: Promise<void> = runCase(run).catch((e: unknown) => { error ??= e; }).finally(() => { free += cost; running.delete(p); });
+    running.add(p);
   }
+  await Promise.all(running);
+  if (error !== undefined) throw error;
   if (opts.signal?.aborted && !state.interrupted) { state.interrupted = true; state.signal = String(opts.signal.reason ?? 'SIGINT'); }
   return save(true);
 }
@@ -239,7 +336,7 @@ export function readSoakSummary(file: string): SoakSummary {
 }
 
 const sameMatrix = (a: SoakMatrix, b: SoakMatrix) =>
-  a.variants.join(',') === b.variants.join(',') && a.scenarios.join(',') === b.scenarios.join(',') &&
+  a.variants.join(',') === b.variants.join(',') && scenarioList(a) === scenarioList(b) &&
   a.seeds === b.seeds && a.seedBase === b.seedBase && a.durationEachMs === b.durationEachMs;
 
 /**

@@ -9,6 +9,7 @@
  */
 import { ACTIVITY_NAMES, Activity, H, S, UpdaterOp, type SharedRun } from '../run/heap-layout.js';
 import type { CheckSpec } from './check.js';
+import { ms } from '../report/ms.js';
 
 /** worker-crash is also reported by the engines for an exception or exit in a worker. */
 export const HEARTBEAT_CHECK: CheckSpec = {
@@ -53,7 +54,7 @@ export class HeartbeatMonitor {
         this.reported.add(slot);
         out.push({
           thread: slot,
-          message: `${this.roleOf(slot)} (thread ${slot}) hung: no heartbeat for ${Math.round(stillFor)} ms ` +
+          message: `${this.roleOf(slot)} (thread ${slot}) hung: no heartbeat for ${ms(stillFor)} ` +
             `outside any update-side call (last activity: ${ACTIVITY_NAMES[activity] ?? activity})`,
         });
       }

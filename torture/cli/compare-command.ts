@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import { freshSeed } from '../run/random.js';
 import { EXIT } from '../report/summary.js';
 import type { CompareRequest } from '../compare/result.js';
-import { runCompare } from '../compare/run.js';
 import { UsageError, parseCount, parseDuration, parseSeed } from '../run/parse.js';
 import { installSignalHandlers, wrapParser } from './util.js';
 import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
@@ -46,6 +45,8 @@ export function registerCompare(program: Command): void {
       };
       const controller = new AbortController();
       installSignalHandlers(controller);
+      // Loaded when the command runs: every command's modules would otherwise load for every run (start-up counts against --duration).
+      const { runCompare } = await import('../compare/run.js');
       const { result } = await runCompare(req, {
         resultsRoot: o.results,
         command: commandLine(process.argv.slice(2)),

@@ -50,7 +50,7 @@ export function registerMerge(program: Command): void {
         throw new UsageError(`cannot merge: cases ${merged.missing.join(',')} are in none of the given folders (shard ${shards.join(', ')} missing or unfinished); give every shard's folder`);
       }
       const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
-      for (const c of merged.cases) human.line(caseLine(c, merged.planned.length), 'stats');
+      merged.cases.forEach((c, i) => human.line(caseLine(c, i + 1, merged.planned.length), 'stats'));
       human.line(soakVerdictLine(merged), 'verdict');
       if (o.out !== undefined) {
         writeJsonAtomic(join(o.out, 'soak.json'), merged);

@@ -1,8 +1,7 @@
 /** `rcutorture mutants`: the kill matrix (every planted bug on the scenario that targets it). */
 import { Command, Option } from 'commander';
 import { MUTANTS, VARIANTS } from '../../lib/rcu/registry.js';
-import { runKillMatrix, type Engine } from '../campaign/kill-matrix.js';
-import { formatKillMatrixTable } from '../campaign/kill-matrix-report.js';
+import type { Engine } from '../campaign/kill-matrix.js';
 import { checkResultsRoot } from '../report/results.js';
 import { freshSeed } from '../run/random.js';
 import { loadScenario } from '../scenario/load.js';
@@ -47,6 +46,9 @@ export function registerMutants(program: Command): void {
       const controller = new AbortController();
       installSignalHandlers(controller);
       const human = o.json ? (l: string) => process.stderr.write(l + '\n') : (l: string) => process.stdout.write(l + '\n');
+      // Loaded when the command runs: every command's modules would otherwise load for every run (start-up counts against --duration).
+      const { runKillMatrix } = await import('../campaign/kill-matrix.js');
+      const { formatKillMatrixTable } = await import('../campaign/kill-matrix-report.js');
       const matrix = await runKillMatrix({
         mutants, budgetMs, seeds, engine: o.engine, scenario: o.scenario, stallTimeoutMs,
         resultsRoot: o.results, out: human, signal: controller.signal,

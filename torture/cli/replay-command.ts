@@ -8,13 +8,8 @@ import { RunFolder, checkOutputFile, checkResultsRoot, writeFileAtomic } from '.
 import { basename, dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { EXIT, failureList } from '../report/summary.js';
-import { closeSimEnv, createSimEnv } from '../engines/sim/sim-env.js';
-import { runSchedule } from '../engines/sim/schedule.js';
-import { replaySpec } from '../engines/sim/schedule-params.js';
-import { readSchedule } from '../engines/sim/schedule-file.js';
 import { exitWhenFlushed, wrapParser } from './util.js';
 import { UsageError } from '../run/parse.js';
-import { formatTrace, idOfSchedule, parseTrace, scheduleId } from '../engines/sim/trace-file.js';
 
 /** Lines of the trace shown on the console (the whole trace goes to --trace-out). */
 const SHOWN = 30;
@@ -32,6 +27,12 @@ export function registerReplay(program: Command): void {
     .option('--json', 'print the outcome as JSON')
     .option('--results <dir>', 'also keep the replay in a replay-<schedule id> folder here (log.txt, trace.txt, replay.json), as the other commands do')
     .action(wrapParser(async (file: string, o: { trace?: string; traceOut?: string; json?: boolean; results?: string }) => {
+      // Loaded when the command runs: every command's modules would otherwise load for every run (start-up counts against --duration).
+      const { closeSimEnv, createSimEnv } = await import('../engines/sim/sim-env.js');
+      const { runSchedule } = await import('../engines/sim/schedule.js');
+      const { replaySpec } = await import('../engines/sim/schedule-params.js');
+      const { readSchedule } = await import('../engines/sim/schedule-file.js');
+      const { formatTrace, idOfSchedule, parseTrace, scheduleId } = await import('../engines/sim/trace-file.js');
       const rec = readSchedule(file);
       const ownId = idOfSchedule(readFileSync(file, 'utf8'));
       const reference = o.trace ?? traceBeside(file);

@@ -4,14 +4,14 @@
  * configuration resolved, before the soak folder is made.
  */
 import type { Command } from 'commander';
-import { join } from 'node:path';
 import { DEFAULT_FLAVOR } from '../../lib/rcu/registry.js';
 import { resolveRunConfig } from '../run/resolve-config.js';
-import { checkOutputFile, checkResultsRoot, writeFileAtomic } from '../report/results.js';
+import { checkOutputFile, checkResultsRoot, makeFreshDir, writeFileAtomic } from '../report/results.js';
 import { ConsoleReporter } from '../report/progress.js';
 import { junitXml } from '../report/junit.js';
-import { caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../campaign/soak.js';
-import { UsageError, parseStallTimeout, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from '../run/parse.js';
+import { caseFolderPath, caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../campaign/soak.js';
+import { plural } from '../report/plural.js';
+import { UsageError, parseStallTimeout, parseCopiesList, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from '../run/parse.js';
 import { EXIT } from '../report/summary.js';
 import { exitWhenFlushed, installSignalHandlers, warnLoudly, wrapParser } from './util.js';
 import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-option.js';
@@ -19,16 +19,22 @@ import { addQemuOption, implFromOptions, type QemuCliOptions } from './qemu-opti
 interface SoakCliOptions extends QemuCliOptions {
   variants: string; scenarios: string; durationEach: string; seeds: string; shard: string; seedBase: string;
   readers?: string; fakewriters?: string; stallTimeout?: string; statInterval?: string; impl?: string;
-  results: string; junit?: string; json?: boolean; quiet?: boolean; list?: boolean;
+  results: string; junit?: string; json?: boolean; quiet?: boolean; list?: boolean; cpus?: string;
 }
+
+/** Most CPUs --cpus takes: a budget, not a thread count, but a typo all the same beyond this. */
+const MAX_CPUS = 1024;
 
 /** A soak of more cases than this is a typo, not a plan. */
 const MAX_CASES = 100_000;
 
 async function planFromOptions(o: SoakCliOptions): Promise<SoakPlan> {
+  const scenarios = parseCopiesList(o.scenarios, '--scenarios');
+  const copies = Object.fromEntries(scenarios.filter((s) => s.copies > 1).map((s) => [s.name, s.copies]));
   const matrix: SoakMatrix = {
     variants: parseNameList(o.variants, '--variants'),
-    scenarios: parseNameList(o.scenarios, '--scenarios'),
+    scenarios: scenarios.map((s) => s.name),
+    ...(Object.keys(copies).length > 0 ? { copies } : {}),
     seeds: parseCount(o.seeds, '--seeds', 1, 10_000),
     seedBase: parseSeed(o.seedBase),
     durationEachMs: parseDuration(o.durationEach, '--duration-each'),
@@ -37,7 +43,10 @@ async function planFromOptions(o: SoakCliOptions): Promise<SoakPlan> {
     throw new UsageError(`bad soak matrix: ${matrixSize(matrix)} cases (variants x scenarios x seeds); at most ${MAX_CASES}`);
   }
   const shard = parseShard(o.shard);
+  const cpus = o.cpus !== undefined ? parseCount(o.cpus, '--cpus', 1, MAX_CPUS) : undefined;
   const common = {
+    // Under --cpus a case is sized for one CPU (2 readers) unless its scenario or --readers says otherwise.
+    cpus: cpus !== undefined ? 1 : undefined,
     impl: implFromOptions(o),
     durationMs: matrix.durationEachMs,
     readers: o.readers !== undefined ? parseCount(o.readers, '--readers', 1, 64) : undefined,
@@ -54,16 +63,17 @@ async function planFromOptions(o: SoakCliOptions): Promise<SoakPlan> {
   for (const c of shardCases(planMatrix(matrix), shard)) {
     runs.push({ c, cfg: await resolveRunConfig({ ...common, variant: c.variant, scenario: c.scenario, seed: c.seed }) });
   }
-  return { matrix, shard, runs };
+  return { matrix, shard, runs, cpus };
 }
 
 export function registerSoak(program: Command): void {
   addQemuOption(program.command('soak'))
     .description('run a share (--shard i/n) of a variant x scenario x seed matrix, for CI soak tests')
     .option('--variants <list>', 'comma-separated variants', DEFAULT_FLAVOR)
-    .option('--scenarios <list>', 'comma-separated scenarios', 'default')
+    .option('--scenarios <list>', 'comma-separated scenarios; N*name runs N x --seeds cases of it (kvm.sh\'s 2*TREE01)', 'default')
     .option('--duration-each <time>', 'how long each case runs', '1m')
     .option('--seeds <n>', 'seeds per variant x scenario', '1')
+    .option('--cpus <n>', 'run cases side by side within n CPUs, each sized for one (2 readers) and costing its readers / 2; default: one case at a time, sized for the machine')
     .option('--shard <i/n>', 'run only cases k with k mod n = i-1 (spread a soak over n machines)', '1/1')
     .option('--seed-base <n>', 'the seeds derive from this; every shard must be given the same', '1')
     .option('--readers <n>', 'reader threads per run')
@@ -79,7 +89,7 @@ export function registerSoak(program: Command): void {
     .action(wrapParser(async (o: SoakCliOptions) => {
       const plan = await planFromOptions(o);
       if (o.list) {
-        for (const { c } of plan.runs) console.log(`${c.k}\t${c.variant}\t${c.scenario}\t${c.seed}`);
+        for (const { c } of plan.runs) console.log(`${c.k}\t${c.variant}\t${c.scenario}\t${c.seed}\t${caseFolderPath(c)}`);
         return;
       }
       checkResultsRoot(o.results);
@@ -87,14 +97,15 @@ export function registerSoak(program: Command): void {
       const controller = new AbortController();
       installSignalHandlers(controller);
       const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
-      const dir = join(o.results, soakFolderName(plan.shard));
+      const dir = makeFreshDir(o.results, soakFolderName(plan.shard));
+      const within = plan.cpus !== undefined ? `, side by side within ${plural(plan.cpus, 'CPU')}` : '';
       human.line(`rcutorture soak: ${plan.runs.length} of ${matrixSize(plan.matrix)} cases (shard ${plan.shard.index}/${plan.shard.count}, ` +
-        `seed base ${plan.matrix.seedBase}), ${plan.matrix.durationEachMs / 1000}s each; results in ${dir}`, 'verdict');
+        `seed base ${plan.matrix.seedBase}), ${plan.matrix.durationEachMs / 1000}s each${within}; results in ${dir}`, 'verdict');
       const summary = await runSoak(plan, {
         // Each case's own verdict line gives way to the case line, which adds the case number and seed.
-        dir, out: (l, kind) => { if (kind !== 'verdict') human.line(l, kind); }, onTick: human.tick, signal: controller.signal,
+        dir, cpus: plan.cpus, out: (l, kind) => { if (kind !== 'verdict') human.line(l, kind); }, onTick: human.tick, signal: controller.signal,
         afterRun: () => human.done(),
-        onCase: (c) => human.line(caseLine(c, plan.runs.length), 'verdict'),
+        onCase: (c, done) => human.line(caseLine(c, done, plan.runs.length), 'verdict'),
       });
       if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml(summary.cases, 'rcutorture soak'));
       human.line(soakVerdictLine(summary), 'verdict');

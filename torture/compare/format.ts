@@ -52,7 +52,13 @@ export function bytesGiB(b: number): string {
   return `${(b / 2 ** 30).toFixed(1)} GiB`;
 }
 
-/** A zero-vs-nonzero difference (stats.zeroContrast): significant, and no ratio to show. */
-export function contrastCell(c: Significance): string {
-  return c === 'higher' ? '0 vs >0 *' : c === 'lower' ? '>0 vs 0 *' : '—';
+/**
+ * A zero-vs-nonzero difference (stats.zeroContrast), with no ratio to show.
+ * Significant only over `pairs` >= TRIALS_FOR_95: were both sides alike,
+ * every pair would split the same way with chance 2 x 0.5^pairs, under 5%
+ * from 6 pairs on (the sign test); with 1 or 2 trials it is anecdote.
+ */
+export function contrastCell(c: Significance, pairs: number): string {
+  const mark = pairs >= TRIALS_FOR_95 ? MARK.significant : MARK.tooFew;
+  return c === 'higher' ? `0 vs >0 ${mark}` : c === 'lower' ? `>0 vs 0 ${mark}` : '—';
 }

@@ -37,7 +37,7 @@ export function compareTable(r: CompareResult): Table {
     const row = [label, medianCell(base.metrics[m.key])];
     for (const v of r.variants.slice(1)) {
       const contrast = v.contrasts?.[m.key];
-      row.push(medianCell(v.metrics[m.key]), contrast ? contrastCell(contrast) : ratioCell(v.ratios?.[m.key]));
+      row.push(medianCell(v.metrics[m.key]), contrast ? contrastCell(contrast, Math.min(base.trials, v.trials)) : ratioCell(v.ratios?.[m.key]));
     }
     rows.push(row);
   }
@@ -66,7 +66,7 @@ export function tableNotes(r: CompareResult): string[] {
       `${MARK.significant} = interval excludes 1; ${MARK.notSignificant} = it contains 1` +
       (ratios.confidence < CONFIDENCE ? `; ${MARK.tooFew} = with ${ratios.n} pairs no interval reaches 95% (that needs ${TRIALS_FOR_95} or more trials): not judged.` : '.'),
     '0 vs >0 *: an unsolicited-expediting counter that is zero in every trial of one side and above zero in every trial of the other: ' +
-      'significant without an interval (a correct design never does it; see docs/compare.md).',
+      `significant without an interval from ${TRIALS_FOR_95} trials on (sign test; fewer: ${MARK.tooFew}; a correct design never does it; see docs/compare.md).`,
     'performance figures count only trials that ran their full length; failures and stalls count every trial. ' +
       '—: the variant has no such operation, or a ratio to zero. Latencies in ms; rates per second.',
   ];

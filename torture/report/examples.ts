@@ -10,13 +10,19 @@ export function exampleLine(e: Summary['examples'][number]): string {
 /** Examples printed at the end of a run. */
 export const SHOWN_EXAMPLES = 10;
 
+/** A stall report's first line already names its class (`!!! gp-stall: ...`): say it once. */
+function withoutOwnPrefix(line: string, cls: string): string {
+  const own = `!!! ${cls}: `;
+  return line.startsWith(own) ? line.slice(own.length) : line;
+}
+
 /**
  * `reportedElsewhere`: failures counted in `counted` whose reports are not
  * examples (stall reports, printed as they came and kept in summary.stalls):
  * they are not "failures not shown".
  */
 export function failureExamples(examples: Summary['examples'], counted?: Record<string, number>, reportedElsewhere = 0): string[] {
-  const lines = examples.slice(0, SHOWN_EXAMPLES).map((e) => `  ${e.cls}: ${e.message.split('\n')[0]}`);
+  const lines = examples.slice(0, SHOWN_EXAMPLES).map((e) => `  ${e.cls}: ${withoutOwnPrefix(e.message.split('\n')[0], e.cls)}`);
   const kept = examples.length;
   const total = counted ? Object.values(counted).reduce((a, b) => a + b, 0) - reportedElsewhere : kept;
   if (kept > SHOWN_EXAMPLES || total > kept) {

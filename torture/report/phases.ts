@@ -5,11 +5,29 @@
  * come on top, and on a loaded machine they are seconds. Said at the end, so
  * an overshoot is explained rather than hidden.
  */
-export interface PhaseTimes { startupMs: number; tortureMs: number; endMs: number; teardownMs: number }
+export interface PhaseTimes {
+  /** Node start-up and module loading before the run began: the first run of a process only. */
+  processMs?: number;
+  startupMs: number; tortureMs: number; endMs: number; teardownMs: number;
+}
 
 const s = (ms: number) => `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
 
+let processStartTaken = false;
+/**
+ * How long the process ran before its first run began (node and module
+ * loading), the first time it is asked; undefined after, so a soak's later
+ * cases do not count it again.
+ */
+export function takeProcessStartMs(): number | undefined {
+  if (processStartTaken) return undefined;
+  processStartTaken = true;
+  return performance.now();
+}
+
 export function phaseTimesLine(p: PhaseTimes): string {
-  const total = p.startupMs + p.tortureMs + p.endMs + p.teardownMs;
-  return `  wall time ${s(total)}: start-up ${s(p.startupMs)} + torture ${s(p.tortureMs)} + end phase ${s(p.endMs)} + teardown ${s(p.teardownMs)}`;
+  const total = (p.processMs ?? 0) + p.startupMs + p.tortureMs + p.endMs + p.teardownMs;
+  const load = p.processMs !== undefined ? `node and modules ${s(p.processMs)} + ` : '';
+  return `  wall time ${s(total)}${p.processMs !== undefined ? ' since the process started' : ''}: ${load}` +
+    `start-up ${s(p.startupMs)} + torture ${s(p.tortureMs)} + end phase ${s(p.endMs)} + teardown ${s(p.teardownMs)}`;
 }

@@ -12,7 +12,7 @@
  * logs the plain line before handing it here.
  */
 import { Chalk, supportsColor, type ChalkInstance } from 'chalk';
-import type { LineKind } from '../run/options.js';
+import type { LineKind, RunClock } from '../run/options.js';
 import type { Snapshot } from './statistics.js';
 import { errorTotal } from './statistics.js';
 
@@ -71,10 +71,10 @@ export class ConsoleReporter {
   };
 
   /** Every tick of a run (orchestrator `onTick`): redraws the live line. */
-  tick = (snap: Snapshot, totalMs: number): void => {
+  tick = (snap: Snapshot, totalMs: number, clock?: RunClock): void => {
     if (!this.live) return;
     if (snap.atMs - this.lastDraw < REDRAW_MS) return;
-    const text = this.status(snap, totalMs);
+    const text = this.status(snap, totalMs, clock);
     this.prev = snap;
     this.lastDraw = snap.atMs;
     const width = Math.max(20, (this.stream.columns || 80) - 1);
@@ -92,13 +92,17 @@ export class ConsoleReporter {
 
   private erase(): string { return this.shown ? CLEAR_LINE : ''; }
 
-  private status(s: Snapshot, totalMs: number): string {
+  /** Elapsed on the torture clock (what --duration counts) when the run gives it, and the phase outside torture. */
+  private status(s: Snapshot, totalMs: number, clock?: RunClock): string {
     const c = s.counters;
     const p = this.prev;
     const dt = p ? Math.max(1, s.atMs - p.atMs) / 1000 : Math.max(1, s.atMs) / 1000;
     const readsPerSec = (c.reads - (p?.counters.reads ?? 0)) / dt;
     const errors = errorTotal(s.failures);
-    return `  ${(s.atMs / 1000).toFixed(1)}s/${(totalMs / 1000).toFixed(0)}s  reads ${si(readsPerSec)}/s` +
+    if (clock?.phase === 'start-up') return `  starting workers (${(s.atMs / 1000).toFixed(1)}s)`;
+    const at = clock ? clock.tortureMs : s.atMs;
+    const end = clock?.phase === 'end' ? ' end phase' : '';
+    return `  ${(at / 1000).toFixed(1)}s/${(totalMs / 1000).toFixed(1)}s${end}  reads ${si(readsPerSec)}/s` +
       `  grace periods ${si(c.gracePeriods)}  pending callbacks ${si(c.callbacksPending)}  errors ${errors}`;
   }
 

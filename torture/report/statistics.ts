@@ -125,6 +125,13 @@ export interface StatsOptions {
    * not be read as wall time.
    */
   clock?: 'wall' | 'virtual';
+  /**
+   * The time shown against the total, when it is not the snapshot's: the
+   * threads engine shows torture time (what --duration counts), not time
+   * since the run began, with `phase` after it outside the torture phase.
+   */
+  elapsedMs?: number;
+  phase?: string;
   /** The writer's element and the free list, for the Linux-shaped `ver:` line (none: nothing published). */
   writer?: WriterState;
   /**
@@ -153,7 +160,8 @@ export function formatStats(
   const errs = Object.entries(failures).filter(([, n]) => n > 0).map(([k, n]) => `${k}=${n}`);
   const flavorLine = flavorCounterLine(c, counterSpecs);
   return [
-    opts.clock === 'virtual' ? `${label} ${secs(now.atMs)} of virtual time` : `${label} ${secs(now.atMs)}/${secs(totalMs)}`,
+    opts.clock === 'virtual' ? `${label} ${secs(now.atMs)} of virtual time`
+      : `${label} ${secs(opts.elapsedMs ?? now.atMs)}/${secs(totalMs)}${opts.phase ? ` (${opts.phase})` : ''}`,
     `  reads ${si(c.reads)} (${rate('reads')}/s)  grace periods ${si(c.gracePeriods)} (${rate('gracePeriods')}/s)  versions ${si(c.writerVersions)}  alloc failures ${si(c.allocFailures)}`,
     `  callbacks queued ${si(c.callbacksQueued)} invoked ${si(c.callbacksInvoked)} pending ${si(c.callbacksPending)}  synchronize ${si(c.synchronizes)} drain ${si(c.drains)} barrier ${si(c.barriers)} force ${si(c.forces)}`,
     ...(flavorLine.length ? [`  ${flavorLine.join('  ')}`] : []),

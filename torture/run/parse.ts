@@ -55,6 +55,28 @@ export function parseNameList(text: string, what: string): string[] {
   return names;
 }
 
+/** Most copies `N*name` can ask for. */
+export const MAX_COPIES = 1000;
+
+/**
+ * A name list whose entries may carry kvm.sh's repeat count, `N*name`
+ * (`2*default,soak`): each name with its count, 1 when none is given.
+ */
+export function parseCopiesList(text: string, what: string): { name: string; copies: number }[] {
+  const entries = parseNameList(text, what).map((entry) => {
+    if (!entry.includes('*')) return { name: entry, copies: 1 };
+    const m = /^(\d+)\*([^*\s]+)$/.exec(entry);
+    const copies = m ? Number(m[1]) : NaN;
+    if (!m || !(copies >= 1 && copies <= MAX_COPIES)) {
+      throw new UsageError(`bad ${what} entry "${entry}": use name or N*name with N a whole number from 1 to ${MAX_COPIES}, such as 2*default`);
+    }
+    return { name: m[2], copies };
+  });
+  const dup = entries.find((e, i) => entries.findIndex((x) => x.name === e.name) !== i);
+  if (dup !== undefined) throw new UsageError(`bad ${what} "${text}": "${dup.name}" is listed twice (give it once, as N*${dup.name})`);
+  return entries;
+}
+
 /** Most shards a soak can be split into. */
 export const MAX_SHARDS = 1000;
 

@@ -25,6 +25,8 @@ export interface RunRequest extends SimRequest {
   durationMs: number;
   seed?: number;
   readers?: number;
+  /** CPUs the run is sized for when the scenario does not fix its readers (2 per CPU); default: the machine's. */
+  cpus?: number;
   fakewriters?: number;
   stallTimeoutMs?: number;
   statIntervalMs?: number;
@@ -74,7 +76,7 @@ export async function resolveRunConfig(req: RunRequest): Promise<RunConfig> {
     engine: 'threads',
     seed,
     durationMs: req.durationMs,
-    readers: pick(req.readers, sc.readers ?? Math.max(2, 2 * availableParallelism())),
+    readers: pick(req.readers, sc.readers ?? Math.max(2, 2 * (req.cpus ?? availableParallelism()))),
     fakewriters: pick(req.fakewriters, sc.fakewriters ?? 2),
     stallTimeoutMs: pick(req.stallTimeoutMs, sc.stallTimeoutMs ?? 10_000),
     statIntervalMs: pick(req.statIntervalMs, req.durationMs < TEN_MINUTES ? 5000 : 60_000),

@@ -19,7 +19,7 @@ import { plural } from '../../report/plural.js';
 import { failureExamples } from '../../report/examples.js';
 import { formatReaderRecord } from '../../report/reader-record.js';
 import { CHECKPOINT_MS, endLine, headerLines, stallLines } from '../../run/lifecycle.js';
-import { RunFolder, runFolderName } from '../../report/results.js';
+import { openRunFolder, type RunFolder } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
 import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
 import type { StallReport } from '../../checks/watchdog.js';
@@ -68,7 +68,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
   const startedAt = new Date();
   const repro = await reproInfo(cfg);
   const env = await createSimEnv(cfg);
-  const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
+  const folder = openRunFolder(opts, cfg.variant, cfg.scenario, startedAt);
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
   const wallLimit = cfg.durationMs >= SIM_UNBOUNDED_MS ? 'no wall-time limit' : `at most ${cfg.durationMs / 1000}s of wall time`;
 

@@ -8,7 +8,7 @@
  * It runs in the main thread and never calls into the implementation under
  * test except to read counters, so a hung implementation cannot hang it.
  */
-import { phaseTimesLine } from '../../report/phases.js';
+import { phaseTimesLine, takeProcessStartMs } from '../../report/phases.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Piscina } from 'piscina';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
@@ -23,8 +23,8 @@ import { formatStats, takeSnapshot, type Snapshot } from '../../report/statistic
 import { exitCodeFor, verdictLine, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
 import type { StallReport } from '../../checks/watchdog.js';
 import type { FailureClass } from '../../checks/classes.js';
-import { RunFolder, runFolderName } from '../../report/results.js';
-import { LatencyMerger } from '../../report/latency.js';
+import { openRunFolder } from '../../report/results.js';
+import { LatencyMerger, loadLatencyLibrary } from '../../report/latency.js';
 import { HeartbeatMonitor } from '../../checks/heartbeat.js';
 import { MemoryTracker } from '../../report/memory.js';
 import { TimelineRecorder } from '../../report/timeline.js';
@@ -32,7 +32,7 @@ import { VERSION } from '../../run/version.js';
 import { reproInfo } from '../../run/repro.js';
 import { failureExamples } from '../../report/examples.js';
 import { formatReaderRecord } from '../../report/reader-record.js';
-import type { LineKind, RunOptions } from '../../run/options.js';
+import type { LineKind, RunClock, RunOptions } from '../../run/options.js';
 import { CHECKPOINT_MS, RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
 const TICK_MS = 100;
@@ -52,12 +52,17 @@ const END_AFTER_SIGNAL_MS = 1000;
 const WORKER_START_MS = 30_000;
 
 export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise<Summary> {
+  const processMs = takeProcessStartMs();
+  const enteredAt = performance.now();
   const out = opts.out ?? (() => {});
+  // git and the machine are asked while the plan is made, not before it.
+  const reproAsked = reproInfo(cfg);
   const { flavor, flavorCfg, threads, backgroundNames: probeNames, sizes, specs, plan, roleOf } = await planRun(cfg);
   const startedAt = new Date();
-  const repro = await reproInfo(cfg);
-  const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName(cfg.variant, cfg.scenario, startedAt)) : null;
+  const folder = openRunFolder(opts, cfg.variant, cfg.scenario, startedAt);
   const say = (line: string, kind: LineKind = 'header') => { out(line, kind); folder?.log(line); };
+
+  const repro = await reproAsked;
 
   // ---- shared memory ----------------------------------------------------------
   const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan);
@@ -78,23 +83,27 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     filename: compiledWorker('engines/threads/worker.js'), minThreads: threads.total, maxThreads: threads.total,
     idleTimeout: 60_000, concurrentTasksPerWorker: 1, atomics: 'disabled',
   });
-  const base = { sab, memory: wasmMemory, plan, sizes, threads, epochMs, config: cfg };
-  const tasks: RoleTask[] = threads.roles.map((r) => ({ ...base, ...r }));
-  const results: RoleResult[] = [];
-  const settled = new Set<number>();
-  const crashes: { thread: number; message: string }[] = [];
   let tearingDown = false;
+  const crashes: { thread: number; message: string }[] = [];
   // An error in a worker outside its task (a stray timer, an unhandled rejection)
   // reaches the pool, not a task: unhandled, it would kill this process unsummarised.
   pool.on('error', (err: unknown) => {
     if (tearingDown) return;
     crashes.push({ thread: -1, message: `a worker thread failed outside its role: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}` });
   });
+  const base = { sab, memory: wasmMemory, plan, sizes, threads, epochMs, config: cfg };
+  const tasks: RoleTask[] = threads.roles.map((r) => ({ ...base, ...r }));
+  const results: RoleResult[] = [];
+  const settled = new Set<number>();
+  // After the torture phase the loop waits for roles to settle: it looks again as soon as one does, not a tick later.
+  let onSettle: (() => void) | undefined;
+  const settle = (slot: number) => { settled.add(slot); onSettle?.(); };
+  const settledOrTick = () => new Promise<void>((done) => { onSettle = done; void delay(TICK_MS).then(done); });
   for (const t of tasks) {
     pool.run(t).then(
-      (r) => { results.push(r); settled.add(t.slot); },
+      (r) => { results.push(r); settle(t.slot); },
       (err: unknown) => {
-        settled.add(t.slot);
+        settle(t.slot);
         if (tearingDown) return;
         const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
         crashes.push({ thread: t.slot, message: `${roleOf(t.slot)} (thread ${t.slot}) crashed: ${message}` });
@@ -146,10 +155,19 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const rolesUp = () => tortureSlots.every((s) => settled.has(s) || Atomics.load(shared.i32, shared.slot(s) + S.STARTED) !== 0);
   const startLimitMs = Math.max(cfg.stallTimeoutMs, WORKER_START_MS);
 
+  /** The clock --duration counts: from when every role runs until the torture phase ends. */
+  const clock = (now: number): RunClock => rolesUpAt < 0 ? { tortureMs: 0, phase: 'start-up' }
+    : stoppedAt < 0 ? { tortureMs: now - rolesUpAt, phase: 'torture' } : { tortureMs: stoppedAt - rolesUpAt, phase: 'end' };
+  const clockNote = (c: RunClock) => (c.phase === 'torture' ? undefined : c.phase === 'end' ? 'end phase' : 'starting workers');
+
   for (;;) {
-    await delay(TICK_MS);
+    await (phase === 'run' ? delay(TICK_MS) : settledOrTick());
     const now = elapsed();
-    if (rolesUpAt < 0 && rolesUp()) rolesUpAt = now;
+    if (rolesUpAt < 0 && rolesUp()) {
+      rolesUpAt = now;
+      // The main thread is idle while roles run; the end would otherwise pay for this.
+      loadLatencyLibrary();
+    }
     const tickSnap = takeSnapshot(shared, rcu, now);
     timeline.tick(tickSnap, phase === 'run');
     const seen = monitors.tick(now);
@@ -172,13 +190,15 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     }
     memory.sample(now, phase === 'run');
     if (now >= nextCheckpoint) checkpoint(tickSnap);
-    opts.onTick?.(tickSnap, cfg.durationMs);
-    if (now >= nextStat) {
+    opts.onTick?.(tickSnap, cfg.durationMs, clock(now));
+    // Statistics every interval from when the roles run; shown on the torture clock.
+    if (rolesUpAt >= 0 && now - rolesUpAt >= nextStat) {
       const snap = takeSnapshot(shared, rcu, now);
       // summary.json first: whatever the log shows, a kill -9 right after it finds in the summary too.
       checkpoint(snap);
+      const c = clock(now);
       const stats = formatStats(`rcutorture: ${flavor.name} ${cfg.scenario}`, snap, prev, cfg.durationMs, flavor.counterSpecs,
-        { writer: writerState(shared, phase === 'run'), failures: failuresSoFar(snap, stalls, crashes.length, findings) });
+        { writer: writerState(shared, phase === 'run'), failures: failuresSoFar(snap, stalls, crashes.length, findings), elapsedMs: c.tortureMs, phase: clockNote(c) });
       for (const l of stats) say(l, 'stats');
       prev = snap;
       nextStat += cfg.statIntervalMs;
@@ -246,7 +266,10 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const snap = takeSnapshot(shared, rcu, elapsed());
   const upAt = rolesUpAt < 0 ? loopEndAt : rolesUpAt;
   const tortureEnd = stoppedAt < 0 ? loopEndAt : stoppedAt;
-  const phases = { startupMs: upAt, tortureMs: tortureEnd - upAt, endMs: loopEndAt - tortureEnd, teardownMs: snap.atMs - loopEndAt };
+  // Start-up counts from this function's entry: planning, git, the pool and the heap come before the run clock's epoch.
+  const beforeEpochMs = epochMs - performance.timeOrigin - enteredAt;
+  // Teardown runs until the line is printed: merging latency and building the summary take a moment too.
+  const phases = () => ({ processMs, startupMs: beforeEpochMs + upAt, tortureMs: tortureEnd - upAt, endMs: loopEndAt - tortureEnd, teardownMs: elapsed() - loopEndAt });
   const tally = new Tally(snap);
   tally.roleExamples(results);
   // Stalls were printed as they came; their reports are in summary.stalls.
@@ -286,9 +309,9 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     say(`rcutorture: ${String(opts.signal?.reason ?? 'SIGINT')} came in the end phase, after the torture phase had completed; the end finished in time, so the verdict stands`, 'detail');
   }
   const endStats = formatStats(`rcutorture: ${flavor.name} ${cfg.scenario} end`, snap, null, cfg.durationMs, flavor.counterSpecs,
-    { writer: writerState(shared, false), failures });
+    { writer: writerState(shared, false), failures, elapsedMs: tortureEnd - upAt });
   for (const l of endStats) say(l, 'stats');
-  say(phaseTimesLine(phases), 'detail');
+  say(phaseTimesLine(phases()), 'detail');
   for (const l of failureExamples(examples, failures, stalls.length)) say(l, 'detail');
   if (tally.firstFailingReader) for (const l of formatReaderRecord(tally.firstFailingReader)) say(l, 'detail');
   say(endLine(cfg, flavor, verdict, interruptedBy), 'verdict');
