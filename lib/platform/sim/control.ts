@@ -253,7 +253,36 @@ export class ControlView {
     Atomics.store(i32, turn, Turn.Wait);
   }
 
-  /** The controller's wait: asynchronous, so the main thread's event loop keeps running. */
+  /**
+   * The controller's wait, synchronous and bounded: true when the baton
+   * came within `timeoutMs`, false when not (then it can be called again).
+   * A futex wake costs one thread wake-up; the asynchronous wait's costs
+   * that plus an event-loop turn, milliseconds on a loaded machine, at
+   * every controller visit. The caller lets the event loop run between
+   * calls.
+   */
+  awaitTurnFor(t: number, timeoutMs: number): boolean {
+    const i32 = this.i32;
+    const turn = this.t(t, T.TURN);
+    const parked = turn + (T.PARKED - T.TURN);
+    const until = performance.now() + timeoutMs;
+    // Parked for the whole wait, before the first look at TURN (see handTo).
+    Atomics.store(i32, parked, 1);
+    let v: number;
+    while ((v = Atomics.load(i32, turn)) !== Turn.Go) {
+      const left = until - performance.now();
+      if (left <= 0) {
+        Atomics.store(i32, parked, 0);
+        return false;
+      }
+      Atomics.wait(i32, turn, v, left);
+    }
+    Atomics.store(i32, parked, 0);
+    Atomics.store(i32, turn, Turn.Wait);
+    return true;
+  }
+
+  /** The controller's wait, asynchronous: the main thread's event loop keeps running. */
   async awaitTurnAsync(t: number): Promise<void> {
     const turn = this.t(t, T.TURN);
     const parked = turn + (T.PARKED - T.TURN);

@@ -45,6 +45,12 @@ const HUNG_WALL_MAX_MS = 60_000;
 /** How piscina rejects the task of a worker it terminated. */
 const TERMINATED = /Terminating worker thread/;
 
+/** Longest the controller blocks the main thread in one synchronous wait for the baton. */
+const SYNC_SLICE_MS = 20;
+let lastYield = 0;
+/** One event-loop turn (signals, timers, the pool's messages). */
+const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(() => { lastYield = performance.now(); done(); }));
+
 /**
  * Waits for the baton; false if the running thread keeps it while burning
  * CPU: it spins in plain JavaScript (virtual time cannot pass without a
@@ -52,17 +58,31 @@ const TERMINATED = /Terminating worker thread/;
  * thread is parked, so the process's CPU time over a slice of `wallMs` is the
  * holder's: at least half of it spent means a spin; less means a machine too
  * loaded to run it, and the wait goes on (up to HUNG_WALL_MAX_MS in all).
+ *
+ * `sync`: the wait is a synchronous futex wait in slices of SYNC_SLICE_MS,
+ * with an event-loop turn between slices and at least once per slice of
+ * wall time however often the controller is called. Not while the pool may
+ * still be starting workers or handing them their tasks (a schedule's
+ * first visit), which wants the event loop at every turn.
  */
-async function awaitController(v: ControlView, wallMs: number): Promise<boolean> {
-  const turn = v.awaitTurnAsync(v.main).then(() => true as const);
+async function awaitController(v: ControlView, wallMs: number, sync: boolean): Promise<boolean> {
+  const turn = sync ? null : v.awaitTurnAsync(v.main).then(() => true as const);
   for (let waited = 0; waited < HUNG_WALL_MAX_MS; waited += wallMs) {
     const cpu0 = process.cpuUsage();
-    let timer: NodeJS.Timeout | undefined;
-    const slice = new Promise<false>((done) => { timer = setTimeout(() => done(false), wallMs); });
-    try {
-      if (await Promise.race([turn, slice])) return true;
-    } finally {
-      clearTimeout(timer);
+    const t0 = performance.now();
+    if (turn) {
+      let timer: NodeJS.Timeout | undefined;
+      const slice = new Promise<false>((done) => { timer = setTimeout(() => done(false), wallMs); });
+      try {
+        if (await Promise.race([turn, slice])) return true;
+      } finally {
+        clearTimeout(timer);
+      }
+    } else for (;;) {
+      if (performance.now() - lastYield >= SYNC_SLICE_MS) await yieldToEventLoop();
+      const left = wallMs - (performance.now() - t0);
+      if (left <= 0) break;
+      if (v.awaitTurnFor(v.main, Math.min(left, SYNC_SLICE_MS))) return true;
     }
     const used = process.cpuUsage(cpu0);
     if ((used.user + used.system) / 1000 >= wallMs * SPIN_CPU_SHARE) return false;
@@ -145,8 +165,9 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   v.handTo(sched.decide(v.main, false));
 
   let hungThread = -1;
+  let visits = 0;
   for (;;) {
-    if (!(await awaitController(v, hungWallMs(cfg)))) {
+    if (!(await awaitController(v, hungWallMs(cfg), visits++ > 0))) {
       hungThread = i32[CH.CURRENT];
       endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) ran ${hungWallMs(cfg)} ms of wall time ` +
         'without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated' };
@@ -202,7 +223,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     if (first >= 0) {
       v.handTo(first);
       // A thread that never reaches a Platform call cannot unwind: end the workers instead.
-      if (!(await awaitController(v, hungWallMs(cfg)))) await env.restartPool();
+      if (!(await awaitController(v, hungWallMs(cfg), false))) await env.restartPool();
     }
   }
   const results = await Promise.all(running);
