@@ -199,6 +199,11 @@ export class ControlView {
     if (Atomics.load(i32, turn + (T.PARKED - T.TURN)) !== 0) Atomics.notify(i32, turn, 1);
   }
 
+  /** Whether `t`'s worker has taken up the baton it was handed (false while it is Go and not yet seen). */
+  tookTurn(t: number): boolean {
+    return t >= this.threads || Atomics.load(this.i32, this.t(t, T.TURN)) !== Turn.Go;
+  }
+
   /**
    * Makes `t` the one waiting worker that spins (the scheduler's guess of
    * the next holder, H.HINT), and stops the previous one. Called by the

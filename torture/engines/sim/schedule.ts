@@ -85,7 +85,9 @@ async function awaitController(v: ControlView, wallMs: number, sync: boolean): P
       if (v.awaitTurnFor(v.main, Math.min(left, SYNC_SLICE_MS))) return true;
     }
     const used = process.cpuUsage(cpu0);
-    if ((used.user + used.system) / 1000 >= wallMs * SPIN_CPU_SHARE) return false;
+    // A holder whose worker has not yet taken the baton up (still starting: loading
+    // modules is CPU too) runs no simulated code, so it cannot be the spinner.
+    if ((used.user + used.system) / 1000 >= wallMs * SPIN_CPU_SHARE && v.tookTurn(v.i32[CH.CURRENT])) return false;
   }
   return false;
 }
