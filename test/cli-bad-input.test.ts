@@ -8,6 +8,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, 
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, scratchDir } from './helpers.js';
+import { SIM_ENGINE_VERSION } from '../lib/platform/sim/scheduler.js';
 
 interface Case {
   what: string;
@@ -48,7 +49,7 @@ const put = (rel: string, text: string) => (scratch: string) => {
 };
 
 /** A schedule file (just enough for replay to read it) with the id of some schedule. */
-const schedule = (id: string) => `engine: sim/2\nversion: 0.1.0\nvariant: qemu-v0\nscenario: default\nschedule: 0\nseed: 1\nparams: {}\nconfig: {}\nid: ${id}\ndecisions: 0\n`;
+const schedule = (id: string) => `engine: ${SIM_ENGINE_VERSION}\nversion: 0.1.0\nvariant: qemu-v0\nscenario: default\nschedule: 0\nseed: 1\nparams: {}\nconfig: {}\nid: ${id}\ndecisions: 0\n`;
 
 const READ_ONLY = 'read-only';
 const asRoot = process.getuid?.() === 0;

@@ -38,7 +38,11 @@ export interface LatencyStats { count: number; p50: number; p90: number; p99: nu
 export class LatencyRecorder {
   private readonly hist = new Map<string, Histogram>();
 
+  /** `enabled` false: records nothing (the sim engine, whose latencies are virtual and left out of its summary). */
+  constructor(private readonly enabled = true) {}
+
   recordMs(op: string, ms: number): void {
+    if (!this.enabled) return;
     let h = this.hist.get(op);
     if (!h) this.hist.set(op, (h = build()));
     h.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000))));

@@ -10,11 +10,9 @@
  * (the vCPU model), sleepy readers sleep inside sections at random, and, on a
  * QSBR flavor, go offline around sleeps between sections.
  */
-import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
-import { Activity, E, H, PIPE_LEN, S, ST } from '../run/heap-layout.js';
-import { elementReclaimed, reportFailedSection } from '../checks/reader-section.js';
-import { gpElapsedInside } from '../checks/short-grace-period.js';
+import { Activity, S, ST } from '../run/heap-layout.js';
+import { SectionReader, type SectionBody } from './read-section.js';
 import { DELAY } from '../report/reader-record.js';
 import { readerBehaviour } from '../faults/reader-behaviour.js';
 import { BusyLoop } from '../faults/busy-loop.js';
@@ -28,60 +26,7 @@ const PHASE_CHECK_EVERY = 64;
 const QS_EVERY = 16;
 const TWO_32 = 4294967296;
 
-/** What a section does while it holds the element: returns nothing, may sleep or spin, marks ctx.section. */
-export type SectionBody = () => void;
-
-/**
- * One checked read-side critical section through `rcu`: lock, read gpSeq,
- * pick up the current element, run `body` (nested `nest` levels deeper if
- * `around`, else after a nest of `nest` levels opened and closed),
- * read the element and gpSeq again, unlock, check, count. Shared by readers
- * and registration churners. Both gpSeq reads are inside the section: they
- * serve the exact short-grace-period check and the Reader Batch histogram.
- */
-export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, body: SectionBody | null, around = true): void {
-  const { p, f64 } = ctx;
-  const peek = ctx.peek;
-  const st = ctx.stats;
-  const seqs = rcu.gpSeq !== undefined;
-  ctx.section.reset();
-  rcu.readLock();
-  const inside = seqs ? rcu.gpSeq!() : NaN;
-  const e = p.load(ctx.shared.cell(H.CURRENT), 'acquire');
-  if (e === 0) {
-    rcu.readUnlock();
-    return;
-  }
-  // The element is the harness's own data: peek, not the Platform (see RoleContext.peek).
-  // These reads stay inside the section: after the acquire load of CURRENT and
-  // before readUnlock's release store.
-  const gen0 = peek(e + E.GEN);
-  for (let i = 0; i < nest; i++) rcu.readLock();
-  // A nest closed before the delay: the section changes its nesting while it
-  // holds the element (Linux's rcutorture_one_extend), and the delay and the
-  // reads run under the outermost lock alone.
-  if (!around) for (let i = 0; i < nest; i++) rcu.readUnlock();
-  if (body !== null) body();
-  const pipe = peek(e + E.PIPE);
-  const mbtest = peek(e + E.MBTEST);
-  const gen1 = peek(e + E.GEN);
-  const data = peek(e + E.DATA);
-  const last = seqs ? rcu.gpSeq!() : NaN;
-  if (around) for (let i = 0; i < nest; i++) rcu.readUnlock();
-  rcu.readUnlock();
-
-  if (seqs) {
-    ctx.seeGpSeq(inside);
-    ctx.seeGpSeq(last);
-  }
-  if (elementReclaimed(gen0, pipe, mbtest, gen1, data) || (seqs && gpElapsedInside(inside, last))) {
-    reportFailedSection(ctx, { nest, around, e, gen0, pipe, mbtest, gen1, data, inside, last }, seqs ? rcu.gpSeq!() : NaN);
-  }
-  f64[st + ST.PIPE + (pipe > PIPE_LEN ? PIPE_LEN : pipe)]++;
-  const batch = seqs ? (last - inside + 1) >> 1 : 0;
-  f64[st + ST.BATCH + (batch > PIPE_LEN ? PIPE_LEN : batch < 0 ? 0 : batch)]++;
-  f64[st + ST.READS]++;
-}
+export { readSection, type SectionBody } from './read-section.js';
 
 /**
  * Extra read locks of a nested section, 1 .. maxNesting-1, geometric: each
@@ -151,6 +96,8 @@ export function runReader(ctx: RoleContext): void {
   };
   const body: SectionBody = busy ? spin : sleeps ? sleepy : delay;
 
+  const section = new SectionReader(ctx, rcu);
+
   rcu.registerThread(ctx.task.slot);
   rcu.addForceNotifier?.(ctx.shared.slot(ctx.task.slot) + S.KICK);
   let n = 0;
@@ -169,7 +116,8 @@ export function runReader(ctx: RoleContext): void {
         ctx.count(NESTED);
       }
       // Bit 16 (outside the bits above): the nest around the delay or closed before it.
-      readSection(ctx, rcu, nest, body, (draw & 0x10000) === 0);
+      // A plain section whose draw asks for no delay runs no body at all.
+      section.run(nest, body !== delay || draw < yieldBelow ? body : null, (draw & 0x10000) === 0);
       busy?.afterSection();
       if (rcu.quiescentState && n % QS_EVERY === 0) rcu.quiescentState();
       sleeps?.betweenSections();

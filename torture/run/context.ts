@@ -80,7 +80,7 @@ export class RoleContext {
   readonly section = new SectionTrace();
   /** This role's first failing reader section, kept for the end-of-run report. */
   firstFailingReader: ReaderRecord | undefined;
-  readonly latency = new LatencyRecorder();
+  readonly latency: LatencyRecorder;
 
   /**
    * `platform` is the engine's Platform for this thread; by default the
@@ -111,6 +111,9 @@ export class RoleContext {
     const mem = this.shared.i32;
     const pf = this.platform;
     this.peek = pf.engine === 'threads' ? (cell) => mem[cell] : (cell) => pf.load(cell);
+    // Virtual-time latencies say nothing about an implementation: the sim leaves them out
+    // (its summary has none), and packing them into histograms cost a schedule milliseconds.
+    this.latency = new LatencyRecorder(pf.engine === 'threads');
     this.stats = this.shared.stats(task.slot);
     this.callbacks = new CallbackTable(this);
     this.rcu = flavor.attach(this.platform, heapView(task.plan, FLAVOR_PREFIX), {

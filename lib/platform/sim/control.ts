@@ -43,7 +43,9 @@ export const H = {
   SPIN_LIMIT: 26,    // this many steps in a row without a write count as spinning
   LOG_CAP: 27,
   TRACE_CAP: 28,
-  SPINNER: 29,       // the waiting worker that spins (thread id + 1), 0 if none (see awaitTurn)
+  SPINNER: 29,       // the waiting worker designated to spin (thread id + 1), 0 if none (see designate)
+  PICK: 30,          // random strategy: the thread drawn in advance for the next switch (-1: none yet)
+  HINT: 31,          // who will most likely get the baton at the next switch (-1: no guess); never a decision
   PCT_POINTS: 32,    // up to MAX_PCT_POINTS sorted step numbers
   SIZE: 48,
 } as const;
@@ -88,14 +90,24 @@ const T_SIZE = T.BUF + 2 * BUF_CAP;
 export const TF = { DEADLINE: 0, SINCE: 1, BUF_AT: 2, SIZE: 2 + BUF_CAP } as const;
 
 /**
- * Loads of the turn flag a waiting worker spins on before it parks in the
- * futex: from SPIN_MIN (a fraction of a microsecond) to SPIN_MAX (some tens
- * of microseconds, about a futex round trip on a busy machine). Per worker,
- * adapted in awaitTurn; it never feeds into a decision.
+ * Loads of the turn flag a designated worker spins on before it parks in
+ * the futex: from SPIN_MIN (a fraction of a microsecond) to SPIN_MAX (some
+ * tens of microseconds, about a futex round trip on a busy machine). Per
+ * worker, adapted in awaitTurn; it never feeds into a decision.
  */
 const SPIN_MIN = 64;
 const SPIN_MAX = 1 << 15;
 const spin = { loads: 1024 };
+
+/** Values of a thread's TURN cell. */
+export const enum Turn {
+  /** Not its turn: it parks in the futex. */
+  Wait = 0,
+  /** Its turn: it holds the baton. */
+  Go = 1,
+  /** Not its turn yet, but it is the likely next holder: it spins (bounded) instead of parking. */
+  Spin = 2,
+}
 
 /** One trace entry: step, thread, op, cell, value. */
 export const TRACE_WORDS = 5;
@@ -175,7 +187,7 @@ export class ControlView {
   /**
    * Gives the baton to `t` (Atomics orders everything written before it).
    * The futex wake (a system call) only when `t` has parked: a thread that
-   * is still in its bounded spin sees the flag by itself.
+   * spins sees the flag by itself.
    */
   handTo(t: number): void {
     const i32 = this.i32;
@@ -183,53 +195,111 @@ export class ControlView {
     const turn = this.t(t, T.TURN);
     // seq_cst store, then the load of PARKED: with the waiter's store of PARKED before its
     // load of TURN (Dekker), either it sees the turn or this sees it parked.
-    Atomics.store(i32, turn, 1);
+    Atomics.store(i32, turn, Turn.Go);
     if (Atomics.load(i32, turn + (T.PARKED - T.TURN)) !== 0) Atomics.notify(i32, turn, 1);
   }
 
+  /** Whether `t`'s worker has taken up the baton it was handed (false while it is Go and not yet seen). */
+  tookTurn(t: number): boolean {
+    return t >= this.threads || Atomics.load(this.i32, this.t(t, T.TURN)) !== Turn.Go;
+  }
+
   /**
-   * Blocks this worker until it is `t`'s turn: a bounded spin first, then
-   * the futex wait. A futex sleep and wake costs tens of microseconds and
-   * the baton often comes straight back; but on 2 cores a second spinner
-   * would take the core of the thread that holds the baton, so only one
-   * worker spins at a time (H.SPINNER), and how long adapts to how often
-   * spinning paid off in this worker (a loaded machine makes it pay less).
+   * Makes `t` the one waiting worker that spins (the scheduler's guess of
+   * the next holder, H.HINT), and stops the previous one. Called by the
+   * thread that has just handed the baton on, so the futex wake of a parked
+   * `t` runs beside the new holder instead of on the path of the next
+   * hand-off. Only one spinner at a time: on 2 cores a second one would
+   * take the core of the thread that runs. A guess only: a wrong or late
+   * one costs a futex round trip, never a wrong turn (Spin is not Go).
+   */
+  designate(t: number): void {
+    const i32 = this.i32;
+    const prev = Atomics.exchange(i32, H.SPINNER, t + 1) - 1;
+    if (prev >= 0 && prev !== t) Atomics.compareExchange(i32, this.t(prev, T.TURN), Turn.Spin, Turn.Wait);
+    if (t < 0 || t >= this.threads) return;
+    const turn = this.t(t, T.TURN);
+    // CAS then the load of PARKED: the same Dekker pair as handTo's.
+    if (Atomics.compareExchange(i32, turn, Turn.Wait, Turn.Spin) === Turn.Wait &&
+      Atomics.load(i32, turn + (T.PARKED - T.TURN)) !== 0) Atomics.notify(i32, turn, 1);
+  }
+
+  /**
+   * Blocks this worker until it is `t`'s turn: a bounded spin first when
+   * it is designated (Turn.Spin), else the futex wait. A futex sleep and
+   * wake costs tens of microseconds, a spinning hand-off a fraction of one;
+   * how long to spin adapts to how often spinning paid off in this worker
+   * (a loaded machine makes it pay less).
    */
   awaitTurn(t: number): void {
     const i32 = this.i32;
     const turn = this.t(t, T.TURN);
-    if (Atomics.compareExchange(i32, H.SPINNER, 0, t + 1) === 0) {
-      const budget = spin.loads;
-      let k = 0;
-      while (k < budget && Atomics.load(i32, turn) === 0) k++;
-      Atomics.store(i32, H.SPINNER, 0);
-      if (k < budget) {
-        spin.loads = Math.min(SPIN_MAX, budget * 2);
-        Atomics.store(i32, turn, 0);
-        return;
-      }
-      spin.loads = Math.max(SPIN_MIN, budget >> 1);
-    }
     const parked = turn + (T.PARKED - T.TURN);
-    // Announce the sleep before the last look at TURN (see handTo).
-    Atomics.store(i32, parked, 1);
-    while (Atomics.load(i32, turn) === 0) Atomics.wait(i32, turn, 0);
-    Atomics.store(i32, parked, 0);
-    Atomics.store(i32, turn, 0);
+    for (;;) {
+      let v = Atomics.load(i32, turn);
+      if (v === Turn.Spin) {
+        const budget = spin.loads;
+        let k = 0;
+        while (k < budget && (v = Atomics.load(i32, turn)) === Turn.Spin) k++;
+        if (v === Turn.Go) spin.loads = Math.min(SPIN_MAX, budget * 2);
+        else if (v === Turn.Spin) {
+          spin.loads = Math.max(SPIN_MIN, budget >> 1);
+          v = Atomics.compareExchange(i32, turn, Turn.Spin, Turn.Wait);
+        }
+      }
+      if (v === Turn.Go) break;
+      // Announce the sleep before the last look at TURN (see handTo).
+      Atomics.store(i32, parked, 1);
+      while ((v = Atomics.load(i32, turn)) === Turn.Wait) Atomics.wait(i32, turn, Turn.Wait);
+      Atomics.store(i32, parked, 0);
+      if (v === Turn.Go) break;
+      // Designated while parked: spin from the top.
+    }
+    Atomics.store(i32, turn, Turn.Wait);
   }
 
-  /** The controller's wait: asynchronous, so the main thread's event loop keeps running. */
+  /**
+   * The controller's wait, synchronous and bounded: true when the baton
+   * came within `timeoutMs`, false when not (then it can be called again).
+   * A futex wake costs one thread wake-up; the asynchronous wait's costs
+   * that plus an event-loop turn, milliseconds on a loaded machine, at
+   * every controller visit. The caller lets the event loop run between
+   * calls.
+   */
+  awaitTurnFor(t: number, timeoutMs: number): boolean {
+    const i32 = this.i32;
+    const turn = this.t(t, T.TURN);
+    const parked = turn + (T.PARKED - T.TURN);
+    const until = performance.now() + timeoutMs;
+    // Parked for the whole wait, before the first look at TURN (see handTo).
+    Atomics.store(i32, parked, 1);
+    let v: number;
+    while ((v = Atomics.load(i32, turn)) !== Turn.Go) {
+      const left = until - performance.now();
+      if (left <= 0) {
+        Atomics.store(i32, parked, 0);
+        return false;
+      }
+      Atomics.wait(i32, turn, v, left);
+    }
+    Atomics.store(i32, parked, 0);
+    Atomics.store(i32, turn, Turn.Wait);
+    return true;
+  }
+
+  /** The controller's wait, asynchronous: the main thread's event loop keeps running. */
   async awaitTurnAsync(t: number): Promise<void> {
     const turn = this.t(t, T.TURN);
     const parked = turn + (T.PARKED - T.TURN);
     // It never spins (the event loop must run): parked for the whole wait, before the first look at TURN.
     Atomics.store(this.i32, parked, 1);
-    while (Atomics.load(this.i32, turn) === 0) {
-      const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.i32, turn, 0);
+    let v: number;
+    while ((v = Atomics.load(this.i32, turn)) !== Turn.Go) {
+      const r = (Atomics as unknown as AtomicsWaitAsync).waitAsync(this.i32, turn, v);
       if (r.async) await r.value;
     }
     Atomics.store(this.i32, parked, 0);
-    Atomics.store(this.i32, turn, 0);
+    Atomics.store(this.i32, turn, Turn.Wait);
   }
 
   // ---- decision log and trace ------------------------------------------------------

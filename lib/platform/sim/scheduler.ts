@@ -79,7 +79,8 @@ export class Scheduler {
   /** A fresh schedule: every thread runnable, clock at zero, empty log and trace (controller only). */
   reset(p: ScheduleParams): void {
     const { i32, f64, v } = this;
-    i32.fill(0);
+    // The header and thread records; the log and trace are read only up to LOG_LEN and TRACE_POS.
+    i32.fill(0, 0, v.layout.logBase);
     f64.fill(0, v.layout.f64Header);
     i32[H.MODE] = p.mode;
     i32[H.STRATEGY] = p.strategy;
@@ -93,6 +94,8 @@ export class Scheduler {
     i32[H.LOG_CAP] = v.layout.logCap;
     i32[H.TRACE_CAP] = v.layout.traceCap;
     i32[H.CURRENT] = v.main;
+    i32[H.PICK] = -1;
+    i32[H.HINT] = -1;
     const points = [...p.pctChangePoints].sort((a, b) => a - b).slice(0, MAX_PCT_POINTS);
     points.forEach((s, k) => { i32[H.PCT_POINTS + k] = s; });
     i32[H.PCT_COUNT] = points.length;
@@ -163,20 +166,68 @@ export class Scheduler {
       if (!replay) this.log(next);
       i32[H.CURRENT] = next;
       i32[H.RUN_LEN] = 0;
+      i32[H.HINT] = replay ? this.replayHint(next) : i32[H.STRATEGY] === Strategy.Pct ? this.pctHint(next) : this.randomHint(next);
     } else if (yieldHint) {
       i32[H.RUN_LEN] = 0;
     }
     return next;
   }
 
+  /**
+   * A scheduling choice among the runnable; a yielding thread only when
+   * alone. The thread drawn in advance (H.PICK, uniform over all threads)
+   * runs if it is a candidate, else one drawn among the candidates: each
+   * candidate still has chance 1/k, and the hand-off usually goes to the
+   * worker that was told to spin for it (randomHint).
+   */
   private randomChoice(me: number, yieldHint: boolean): number {
+    const i32 = this.i32;
     const meRuns = me < this.n && this.runnable(me);
-    if (meRuns && !yieldHint && this.rand() >= (this.i32[H.SWITCH_BELOW] >>> 0)) return me;
-    // A scheduling choice among the runnable; a yielding thread only when alone.
+    if (meRuns && !yieldHint && this.rand() >= (i32[H.SWITCH_BELOW] >>> 0)) return me;
     let k = 0;
     for (let t = 0; t < this.n; t++) if (this.runnable(t) && (t !== me || !yieldHint)) this.cand[k++] = t;
     if (k === 0) return meRuns ? me : -1;
-    return this.cand[k === 1 ? 0 : this.rand() % k];
+    const pick = i32[H.PICK];
+    const next = pick >= 0 && this.runnable(pick) && (pick !== me || !yieldHint) ? pick : this.cand[k === 1 ? 0 : this.rand() % k];
+    i32[H.PICK] = this.rand() % this.n;
+    return next;
+  }
+
+  // ---- who to keep spinning: guesses, never decisions ---------------------------------
+
+  /** Random: the thread drawn in advance for the next switch, if it could run now. */
+  private randomHint(next: number): number {
+    const pick = this.i32[H.PICK];
+    return pick >= 0 && pick !== next && this.runnable(pick) ? pick : -1;
+  }
+
+  /** PCT: the runnable thread of highest priority after `next`. */
+  private pctHint(next: number): number {
+    const { i32, v } = this;
+    let best = -1;
+    let bestPrio = -Infinity;
+    for (let t = 0; t < this.n; t++) {
+      if (t === next || !this.runnable(t)) continue;
+      const pr = i32[v.t(t, T.PRIO)];
+      if (pr > bestPrio) { best = t; bestPrio = pr; }
+    }
+    return best;
+  }
+
+  /** Replay: the thread of the log's next switch, else the round robin's next after `next`. */
+  private replayHint(next: number): number {
+    const i32 = this.i32;
+    const base = this.v.layout.logBase;
+    const len = i32[H.LOG_LEN];
+    for (let c = i32[H.LOG_CURSOR]; c < len; c++) {
+      const t = i32[base + c * LOG_WORDS + 1];
+      if (t >= 0) return t !== next && t < this.n ? t : -1;
+    }
+    for (let k = 1; k < this.n; k++) {
+      const t = (next + k) % this.n;
+      if (this.runnable(t)) return t;
+    }
+    return -1;
   }
 
   private pctChoice(me: number, yieldHint: boolean): number {
@@ -400,4 +451,4 @@ export class Scheduler {
  * the same rules: bump this whenever a change alters which decision is
  * taken where (defaults, step accounting, control points, spin detection).
  */
-export const SIM_ENGINE_VERSION = 'sim/2';
+export const SIM_ENGINE_VERSION = 'sim/3';

@@ -65,8 +65,14 @@ export class SimPlatform implements Platform {
   }
 
   private handOver(to: number, reason: Reason): void {
-    if (reason !== Reason.None) this.i32[H.REASON] = reason;
+    // Who spins next: the scheduler's guess of the next holder, or this thread
+    // itself when the controller takes the baton (it hands it back to CURRENT).
+    let spinner = this.me;
+    if (reason === Reason.None) spinner = this.i32[H.HINT];
+    else this.i32[H.REASON] = reason;
     this.v.handTo(to);
+    // Off the path of the hand-off: `to` already runs.
+    this.v.designate(spinner);
     this.v.awaitTurn(this.me);
     this.checkAbort();
   }
@@ -245,7 +251,12 @@ export class SimPlatform implements Platform {
       return;
     }
     const next = this.s.decide(this.me, false);
-    if (next >= 0) { v.handTo(next); return; }
+    if (next >= 0) {
+      const spinner = i32[H.HINT];
+      v.handTo(next);
+      v.designate(spinner);
+      return;
+    }
     i32[H.REASON] = all ? Reason.Done : Reason.Deadlock;
     v.handTo(v.main);
   }

@@ -37,17 +37,42 @@ const HUNG_POLL_MS = 250;
 /** How piscina rejects the task of a worker it terminated. */
 const TERMINATED = /Terminating worker thread/;
 
-/** Waits for the baton; false if its holder spins in plain JavaScript (hang-detector.ts). */
-async function awaitController(v: ControlView, hang: HangDetector): Promise<boolean> {
-  const turn = v.awaitTurnAsync(v.main).then(() => true as const);
+/** Longest the controller blocks the main thread in one synchronous wait for the baton. */
+const SYNC_SLICE_MS = 20;
+let lastYield = 0;
+/** One event-loop turn (signals, timers, the pool's messages). */
+const yieldToEventLoop = () => new Promise<void>((done) => setImmediate(() => { lastYield = performance.now(); done(); }));
+
+/**
+ * Waits for the baton; false if its holder spins in plain JavaScript
+ * (hang-detector.ts, asked every HUNG_POLL_MS).
+ *
+ * `sync`: the wait is a synchronous futex wait in slices of SYNC_SLICE_MS,
+ * with an event-loop turn between slices and at least once per slice of
+ * wall time however often the controller is called. Not while the pool may
+ * still be starting workers or handing them their tasks (a schedule's
+ * first visit), which wants the event loop at every turn.
+ */
+async function awaitController(v: ControlView, hang: HangDetector, sync: boolean): Promise<boolean> {
+  const turn = sync ? null : v.awaitTurnAsync(v.main).then(() => true as const);
   for (;;) {
     if (hang.spinning()) return false;
-    let timer: NodeJS.Timeout | undefined;
-    const poll = new Promise<false>((done) => { timer = setTimeout(() => done(false), HUNG_POLL_MS); });
-    try {
-      if (await Promise.race([turn, poll])) return true;
-    } finally {
-      clearTimeout(timer);
+    if (turn) {
+      let timer: NodeJS.Timeout | undefined;
+      const poll = new Promise<false>((done) => { timer = setTimeout(() => done(false), HUNG_POLL_MS); });
+      try {
+        if (await Promise.race([turn, poll])) return true;
+      } finally {
+        clearTimeout(timer);
+      }
+    } else {
+      const t0 = performance.now();
+      for (;;) {
+        if (performance.now() - lastYield >= SYNC_SLICE_MS) await yieldToEventLoop();
+        const left = HUNG_POLL_MS - (performance.now() - t0);
+        if (left <= 0) break;
+        if (v.awaitTurnFor(v.main, Math.min(left, SYNC_SLICE_MS))) return true;
+      }
     }
   }
 }
@@ -128,10 +153,13 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
 
   const slotCell = (t: number, cell: number) => (t >= 0 && t < threads.total ? Atomics.load(shared.i32, shared.slot(t) + cell) : 0);
   /** A new detector per wait: the holder's CPU is counted from the wait's start. */
-  const hangDetector = () => new HangDetector(v, hungWallMs(cfg), (t) => slotCell(t, S.OS_TID), (t) => slotCell(t, S.OS_TID) === 0);
+  // Attaching: the worker has not stored its thread id, or has not yet taken the baton up (loading modules is CPU too).
+  const hangDetector = () => new HangDetector(v, hungWallMs(cfg), (t) => slotCell(t, S.OS_TID),
+    (t) => slotCell(t, S.OS_TID) === 0 || !v.tookTurn(t));
   let hungThread = -1;
+  let visits = 0;
   for (;;) {
-    if (!(await awaitController(v, hangDetector()))) {
+    if (!(await awaitController(v, hangDetector(), visits++ > 0))) {
       hungThread = i32[CH.CURRENT];
       endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) held the baton over ${hungWallMs(cfg)} ms of wall time, ` +
         `burning CPU without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated` };
@@ -187,7 +215,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     if (first >= 0) {
       v.handTo(first);
       // A thread that never reaches a Platform call cannot unwind: end the workers instead.
-      if (!(await awaitController(v, hangDetector()))) await env.restartPool();
+      if (!(await awaitController(v, hangDetector(), false))) await env.restartPool();
     }
   }
   const results = await Promise.all(running);

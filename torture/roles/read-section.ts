@@ -1,0 +1,102 @@
+/**
+ * One checked read-side critical section, the reader's hot path: lock, read
+ * gpSeq, pick up the current element, run the section's body (nested some
+ * levels deeper, or after a nest opened and closed), read the element and
+ * gpSeq again, unlock, check, count. Shared by readers and registration
+ * churners. Both gpSeq reads are inside the section: they serve the exact
+ * short-grace-period check and the Reader Batch histogram.
+ *
+ * A SectionReader is made once per role and flavor instance, so what does
+ * not change between sections (the Platform, the cell of the current
+ * element, whether the flavor has gpSeq, where the statistics are) is
+ * fields read from one object of one shape, not looked up per section.
+ */
+import type { RcuInstance } from '../../lib/rcu/flavor.js';
+import type { Platform } from '../../lib/platform/platform.js';
+import type { RoleContext } from '../run/context.js';
+import { E, H, PIPE_LEN, ST } from '../run/heap-layout.js';
+import { elementReclaimed, reportFailedSection } from '../checks/reader-section.js';
+import { gpElapsedInside } from '../checks/short-grace-period.js';
+import type { SectionTrace } from '../report/reader-record.js';
+
+/** What a section does while it holds the element: returns nothing, may sleep or spin, marks ctx.section. */
+export type SectionBody = () => void;
+
+export class SectionReader {
+  private readonly p: Platform;
+  private readonly peek: (cell: number) => number;
+  private readonly current: number;
+  private readonly seqs: boolean;
+  private readonly f64: Float64Array;
+  private readonly st: number;
+  private readonly trace: SectionTrace;
+
+  constructor(private readonly ctx: RoleContext, private readonly rcu: RcuInstance) {
+    this.p = ctx.p;
+    this.peek = ctx.peek;
+    this.current = ctx.shared.cell(H.CURRENT);
+    this.seqs = rcu.gpSeq !== undefined;
+    this.f64 = ctx.f64;
+    this.st = ctx.stats;
+    this.trace = ctx.section;
+  }
+
+  /**
+   * One section: `nest` extra read locks around `body` (`around`), or
+   * opened and closed before it; `body` null for a section with no delay.
+   */
+  run(nest: number, body: SectionBody | null, around: boolean): void {
+    const rcu = this.rcu;
+    const peek = this.peek;
+    const seqs = this.seqs;
+    this.trace.reset();
+    rcu.readLock();
+    const inside = seqs ? rcu.gpSeq!() : NaN;
+    const e = this.p.load(this.current, 'acquire');
+    if (e === 0) {
+      rcu.readUnlock();
+      return;
+    }
+    // The element is the harness's own data: peek, not the Platform (see RoleContext.peek).
+    // These reads stay inside the section: after the acquire load of CURRENT and
+    // before readUnlock's release store.
+    const gen0 = peek(e + E.GEN);
+    for (let i = 0; i < nest; i++) rcu.readLock();
+    // A nest closed before the delay: the section changes its nesting while it
+    // holds the element (Linux's rcutorture_one_extend), and the delay and the
+    // reads run under the outermost lock alone.
+    if (!around) for (let i = 0; i < nest; i++) rcu.readUnlock();
+    if (body !== null) body();
+    const pipe = peek(e + E.PIPE);
+    const mbtest = peek(e + E.MBTEST);
+    const gen1 = peek(e + E.GEN);
+    const data = peek(e + E.DATA);
+    const last = seqs ? rcu.gpSeq!() : NaN;
+    if (around) for (let i = 0; i < nest; i++) rcu.readUnlock();
+    rcu.readUnlock();
+
+    const ctx = this.ctx;
+    if (seqs) {
+      ctx.seeGpSeq(inside);
+      ctx.seeGpSeq(last);
+    }
+    if (elementReclaimed(gen0, pipe, mbtest, gen1, data) || (seqs && gpElapsedInside(inside, last))) {
+      reportFailedSection(ctx, { nest, around, e, gen0, pipe, mbtest, gen1, data, inside, last }, seqs ? rcu.gpSeq!() : NaN);
+    }
+    const f64 = this.f64;
+    const st = this.st;
+    f64[st + ST.PIPE + (pipe > PIPE_LEN ? PIPE_LEN : pipe)]++;
+    const batch = seqs ? (last - inside + 1) >> 1 : 0;
+    f64[st + ST.BATCH + (batch > PIPE_LEN ? PIPE_LEN : batch < 0 ? 0 : batch)]++;
+    f64[st + ST.READS]++;
+  }
+}
+
+const readers = new WeakMap<RcuInstance, SectionReader>();
+
+/** One section through `rcu` for a caller that keeps no SectionReader (registration churners). */
+export function readSection(ctx: RoleContext, rcu: RcuInstance, nest: number, body: SectionBody | null, around = true): void {
+  let r = readers.get(rcu);
+  if (r === undefined) readers.set(rcu, r = new SectionReader(ctx, rcu));
+  r.run(nest, body, around);
+}
