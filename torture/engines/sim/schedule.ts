@@ -58,9 +58,13 @@ const TERMINATED = /Terminating worker thread/;
  * slowly to reach the next controller visit (up to CONTROL_EVERY steps or a
  * TICK_MS of virtual time away) within the slice on a loaded machine. Without
  * this, a step rate under some 4000/s (seen at 7366/s: a writer "spinning"
- * in urcu-mb!barrier-own-only on drain-storm) posed as a gp-stall.
+ * in urcu-mb!barrier-own-only on drain-storm) posed as a gp-stall. Nor is a
+ * holder that has not made its first Platform call (`loading`): its worker
+ * is still loading modules and attaching (RoleContext.create), which burns
+ * CPU beside the other workers' own loading on a cold pool (seen: a reader
+ * "spinning" at step 22 of a schedule 0 at load 20).
  */
-async function awaitController(v: ControlView, wallMs: number): Promise<boolean> {
+async function awaitController(v: ControlView, wallMs: number, loading: (thread: number) => boolean = () => false): Promise<boolean> {
   const turn = v.awaitTurnAsync(v.main).then(() => true as const);
   for (let waited = 0; waited < HUNG_WALL_MAX_MS; waited += wallMs) {
     const cpu0 = process.cpuUsage();
@@ -72,7 +76,7 @@ async function awaitController(v: ControlView, wallMs: number): Promise<boolean>
     } finally {
       clearTimeout(timer);
     }
-    if (v.step !== step0) continue;
+    if (v.step !== step0 || loading(v.i32[CH.CURRENT])) continue;
     const used = process.cpuUsage(cpu0);
     if ((used.user + used.system) / 1000 >= wallMs * SPIN_CPU_SHARE) return false;
   }
@@ -155,9 +159,11 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   scheduleControl();
   v.handTo(sched.decide(v.main, false));
 
+  /** A thread whose role has not stored STARTED (its first Platform call) is still loading. */
+  const loading = (t: number) => t >= 0 && t < threads.total && shared.i32[shared.slot(t) + S.STARTED] === 0;
   let hungThread = -1;
   for (;;) {
-    if (!(await awaitController(v, hungWallMs(cfg)))) {
+    if (!(await awaitController(v, hungWallMs(cfg), loading))) {
       hungThread = i32[CH.CURRENT];
       endNote = { cls: 'gp-stall', message: `${env.roleOf(hungThread)} (thread ${hungThread}) ran ${hungWallMs(cfg)} ms of wall time ` +
         'without a Platform call (a spin in plain JavaScript): the schedule is abandoned and its workers terminated' };
@@ -213,7 +219,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     if (first >= 0) {
       v.handTo(first);
       // A thread that never reaches a Platform call cannot unwind: end the workers instead.
-      if (!(await awaitController(v, hungWallMs(cfg)))) await env.restartPool();
+      if (!(await awaitController(v, hungWallMs(cfg), loading))) await env.restartPool();
     }
   }
   const results = await Promise.all(running);
