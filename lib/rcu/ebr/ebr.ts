@@ -11,9 +11,9 @@
  * Deferred callbacks go first into the calling thread's own bag (crossbeam's
  * `Local::bag`, touched by no other thread), which is pushed to the global
  * queue when it holds BAG_CAPACITY callbacks (crossbeam's `Bag::try_push`
- * failing, then `Global::push_bag`), when the thread drains (crossbeam's
- * `Guard::flush`) and when it unregisters (crossbeam's `Local::finalize`,
- * which pushes the bag of a thread that goes away). A collector thread takes
+ * failing, then `Global::push_bag`), when the thread drains or synchronizes
+ * (crossbeam's `Guard::flush`) and when it unregisters (crossbeam's
+ * `Local::finalize`, which pushes the bag of a thread that goes away). A collector thread takes
  * nodes off the global queue, seals them in the bag of the epoch current
  * when it takes them, drives the epoch forward while bags wait, and frees
  * bags in epoch order, so callbacks run in FIFO order per producer.
@@ -180,6 +180,10 @@ export class Ebr implements RcuInstance {
   }
 
   synchronize(): void {
+    // A thread about to wait for grace periods flushes first (as crossbeam users call
+    // Guard::flush before blocking): its deferred callbacks ride on the same advances,
+    // and a thread that mostly synchronizes never leaves a bag waiting to fill.
+    this.pushBag();
     const target = this.epoch() + 2;
     while (this.epoch() - target < 0) this.advance();
   }
