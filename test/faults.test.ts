@@ -105,3 +105,21 @@ describe('everything at once', () => {
     expect(r.stdout).toContain(`swarm: ${s.config.swarm.join(', ')} (drawn from seed 11)`);
   });
 });
+
+describe('callback flood under the sim engine', () => {
+  it('sizes each flooder\'s pool for virtual time (all pools at most a stall timeout / 4 ms) and runs a flood\'s schedule for two stall timeouts', async () => {
+    const { resolveRunConfig } = await import('../torture/run/resolve-config.js');
+    const { minRunMs, SIM_MS_PER_FLOOD_NODE } = await import('../torture/engines/sim/sim-config.js');
+    const req = { variant: 'urcu-mb', scenario: 'forward-progress', durationMs: 1000, seed: 1 };
+    const threads = await resolveRunConfig(req);
+    const sim = await resolveRunConfig({ ...req, engine: 'sim' });
+    expect(threads.faults.flood!.nodes).toBe(16384);
+    expect(sim.stallTimeoutMs).toBe(3000);
+    expect(sim.faults.flood!.nodes).toBe(3000 / SIM_MS_PER_FLOOD_NODE / 2);
+    expect(minRunMs(sim)).toBe(6000);
+    // A pool already small enough stays as the scenario has it; no flood, no minimum run time.
+    const small = await resolveRunConfig({ ...req, engine: 'sim', faults: { flood: { nodes: 64 } } });
+    expect(small.faults.flood!.nodes).toBe(64);
+    expect(minRunMs(await resolveRunConfig({ ...req, scenario: 'default', engine: 'sim' }))).toBe(0);
+  });
+});

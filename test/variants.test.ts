@@ -21,7 +21,7 @@ describe('the variant set', () => {
       'qemu-v0!lost-wakeup', 'qemu-v0!no-force-notify', 'qemu-v0!unlock-skips-wake',
       'qemu-v0!register-unlocked', 'qemu-v0!no-reader-barrier', 'qemu-v3-semaphore!as-posted',
       'urcu-mb!barrier-own-only', 'urcu-mb!flood-starved',
-      'qemu-v0!sometimes-no-wait', 'qemu-v0!nesting-wraps',
+      'qemu-v0!sometimes-no-wait', 'qemu-v0!nesting-wraps', 'ebr!unregister-drops-bag',
     ].sort());
     expect(new Set(FLAVORS.map((f) => f.name)).size).toBe(FLAVORS.length);
     for (const v of VARIANTS) expect(v.kind, v.name).toBe('variant');

@@ -16,6 +16,7 @@ import {
 import { qemuV1CountAfterGp } from './mutants/qemu-v1.js';
 import { qemuV3SemaphoreAsPosted } from './mutants/qemu-v3-semaphore.js';
 import { urcuMbBarrierOwnOnly, urcuMbFloodStarved } from './mutants/urcu-mb.js';
+import { ebrUnregisterDropsBag } from './mutants/ebr.js';
 
 export const VARIANTS: RcuFlavor[] = [qemuV0, qemuV1, qemuV2, qemuV3, qemuV3Semaphore, urcuMb, qsbr, ebr];
 
@@ -35,6 +36,7 @@ export const MUTANTS: RcuFlavor[] = [
   urcuMbFloodStarved,
   qemuV0SometimesNoWait,
   qemuV0NestingWraps,
+  ebrUnregisterDropsBag,
 ];
 export const FLAVORS: RcuFlavor[] = [...VARIANTS, ...MUTANTS];
 

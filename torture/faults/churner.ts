@@ -12,7 +12,10 @@
  * instance it is about to drop (the CPU-hotplug analogue of Linux's
  * rcu_migrate_callbacks): a flavor that keeps callbacks per thread must
  * hand them on, since every one must still run (callback-lost at the end,
- * callback-stall if they sit forever).
+ * callback-stall if they sit forever). With `drainEvery`, every so many
+ * unregisters it drains from the same thread and checks that all of them
+ * ran (drain-violation), as rcu_barrier must wait for migrated callbacks;
+ * it always does so once at the end, before waiting for the rest.
  */
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import { heapView } from '../../lib/shm/layout.js';
@@ -45,6 +48,9 @@ export function runChurner(ctx: RoleContext): void {
   const QUEUED = faultStat('unregisterCallbacks');
   const callbacks = ctx.flavor.caps.callRcu ? ch.callbacks : 0;
   const pool = new NodePool(ctx, churnerFirstNode(ctx.task.config, ctx.task.index), callbacks > 0 ? CHURNER_NODES : 0);
+  /** Unregisters so far, and whether a drain found callbacks of an unregistered instance gone (reported once). */
+  let unregisters = 0;
+  let lost = false;
   try {
     while (ctx.running()) {
       holdWhilePaused(ctx, null);
@@ -63,9 +69,13 @@ export function runChurner(ctx: RoleContext): void {
         ctx.count(QUEUED);
       }
       rcu.unregisterThread();
+      unregisters++;
+      if (callbacks > 0 && ch.drainEvery > 0 && !lost && unregisters % ch.drainEvery === 0) lost = !pool.drainAndCheck('drain after unregister');
       if (ch.pauseMs > 0) ctx.pause(0, ch.pauseMs);
     }
-    pool.leaveNothingQueued();
+    // Callbacks that a drain does not bring back never will: the end-of-run check counts them lost.
+    if (!lost && pool.pending() > 0) lost = !pool.drainAndCheck('drain after unregister');
+    if (!lost) pool.leaveNothingQueued();
   } finally {
     ctx.setActivity(Activity.Exited);
   }

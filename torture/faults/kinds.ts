@@ -110,10 +110,10 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   },
   {
     name: 'churn', group: 'churn',
-    flag: { name: 'churn', help: 'registration churners: churners, minSections, maxSections, pauseMs, fresh, callbacks (call_rcu before each unregister)' },
-    describe: (f) => f.churn ? `churn ${f.churn.churners}x${range(f.churn.minSections, f.churn.maxSections, '')} sections${f.churn.fresh ? ' fresh' : ''}${f.churn.callbacks ? ` ${f.churn.callbacks} call_rcu/unregister` : ''}` : null,
+    flag: { name: 'churn', help: 'registration churners: churners, minSections, maxSections, pauseMs, fresh, callbacks (call_rcu before each unregister), drainEvery (a drain from the same thread every n unregisters)' },
+    describe: (f) => f.churn ? `churn ${f.churn.churners}x${range(f.churn.minSections, f.churn.maxSections, '')} sections${f.churn.fresh ? ' fresh' : ''}${f.churn.callbacks ? ` ${f.churn.callbacks} call_rcu/unregister` : ''}${f.churn.drainEvery ? ` drain/${f.churn.drainEvery}` : ''}` : null,
     swarm: {
-      on: (r) => ({ churn: { churners: int(r, 1, 2), minSections: 1, maxSections: int(r, 1, 100), pauseMs: int(r, 0, 2), fresh: r.oneIn(2), callbacks: 4 } }),
+      on: (r) => ({ churn: { churners: int(r, 1, 2), minSections: 1, maxSections: int(r, 1, 100), pauseMs: int(r, 0, 2), fresh: r.oneIn(2), callbacks: 4, drainEvery: 0 } }),
       off: { churn: false },
     },
     counters: ['registrations', 'unregisterCallbacks'],

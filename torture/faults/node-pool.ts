@@ -6,7 +6,8 @@
  * races a late call_rcu against the writer's final drain.
  */
 import type { RoleContext } from '../run/context.js';
-import { N, UpdaterOp } from '../run/heap-layout.js';
+import { N, ST, UpdaterOp } from '../run/heap-layout.js';
+import { checkDrained } from '../checks/drain.js';
 
 export class NodePool {
   readonly nodes: number[];
@@ -39,6 +40,33 @@ export class NodePool {
     let n = 0;
     for (const node of this.nodes) if (p.load(node + N.STATE, 'acquire') !== 0) n++;
     return n;
+  }
+
+  /**
+   * One drain (barrier where the flavor has it) from this thread, after which
+   * every callback this role queued before must have run: drain promises the
+   * caller's own, barrier everybody's, and both cover callbacks queued
+   * through instances this thread has since unregistered (rcu_barrier after
+   * a CPU went offline waits for its migrated callbacks). A callback still
+   * queued is a drain-violation; returns whether none was. True, checking
+   * nothing, for a flavor with neither.
+   */
+  drainAndCheck(what: string): boolean {
+    const { ctx } = this;
+    const { rcu } = ctx;
+    const caps = ctx.flavor.caps;
+    if (caps.barrier && rcu.barrier) {
+      ctx.op(UpdaterOp.Barrier, () => rcu.barrier!());
+      ctx.count(ST.BARRIERS);
+    } else if (caps.drain && rcu.drain) {
+      ctx.op(UpdaterOp.Drain, () => rcu.drain!());
+      ctx.count(ST.DRAINS);
+    } else {
+      return true;
+    }
+    const pending = this.pending();
+    checkDrained(ctx, what, pending);
+    return pending === 0;
   }
 
   /**

@@ -98,6 +98,12 @@ export interface ChurnFaults {
    * CPU-hotplug analogue of rcu_migrate_callbacks: every one must still run).
    */
   callbacks: number;
+  /**
+   * Every this many unregisters (0: never), the churner drains (or barriers)
+   * from the same thread and checks that every callback it queued before,
+   * through instances since unregistered, has run (rcu_barrier after CPU offline).
+   */
+  drainEvery: number;
 }
 
 /** Callback nodes of each churner's own pool. */

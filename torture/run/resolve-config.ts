@@ -86,6 +86,6 @@ export async function resolveRunConfig(req: RunRequest): Promise<RunConfig> {
     cbNodesPerFakewriter: 64,
     faults,
     ...(swarm ? { swarm: swarm.kinds } : {}),
-    ...simOverrides(req, sc, pool.find((f) => f.name === variant)?.needsWeakMemory === true),
+    ...simOverrides(req, sc, faults, pool.find((f) => f.name === variant)?.needsWeakMemory === true),
   };
 }

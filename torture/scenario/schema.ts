@@ -81,7 +81,7 @@ export const floodSchema = z.strictObject({
 
 export const churnSchema = z.strictObject({
   churners: int(1, 32), minSections: int(0, 1_000_000), maxSections: int(0, 1_000_000), pauseMs: ms(60_000), fresh: bool(),
-  callbacks: int(0, 64),
+  callbacks: int(0, 64), drainEvery: int(0, 1_000_000),
 });
 
 export const stutterSchema = z.strictObject({ pauseMs: ms(600_000), runMs: z.number().min(1).max(3_600_000).describe('milliseconds from 1 to 3600000') });
@@ -95,7 +95,7 @@ export const GROUP_DEFAULTS: { [K in keyof Required<OptionalFaults>]: Required<O
   busyLoop: { readers: 0.25, maxSpinMs: 200 } satisfies BusyLoopFaults,
   callbacks: { probability: 0.05, minMs: 0.1, maxMs: 2, spin: false } satisfies CallbackFaults,
   flood: { flooders: 1, burst: 256, pauseMs: 1, nodes: 4096, maxPending: 1_000_000, memoryCapMb: 2048 } satisfies FloodFaults,
-  churn: { churners: 1, minSections: 1, maxSections: 50, pauseMs: 0, fresh: false, callbacks: 4 } satisfies ChurnFaults,
+  churn: { churners: 1, minSections: 1, maxSections: 50, pauseMs: 0, fresh: false, callbacks: 4, drainEvery: 0 } satisfies ChurnFaults,
   stutter: { pauseMs: 500, runMs: 2000 } satisfies StutterFaults,
   updaterSleeps: { probability: 0.05, minMs: 1, maxMs: 20 } satisfies UpdaterSleepFaults,
 };

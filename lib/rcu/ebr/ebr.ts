@@ -8,11 +8,29 @@
  * freed once the global epoch reaches e+2: every reader that could still
  * hold it has unpinned by then. synchronize() = wait for two advances.
  *
- * call_rcu hands the node to a collector thread through the MPSC queue; the
- * collector puts it in the bag of the epoch current when it takes it off
- * the queue (no earlier than its retirement: conservative), drives the
- * epoch forward while bags wait, and frees bags in epoch order, so
- * callbacks run in FIFO order.
+ * Deferred callbacks go first into the calling thread's own bag (crossbeam's
+ * `Local::bag`, touched by no other thread), which is pushed to the global
+ * queue when it holds BAG_CAPACITY callbacks (crossbeam's `Bag::try_push`
+ * failing, then `Global::push_bag`), when the thread drains or synchronizes
+ * (crossbeam's `Guard::flush`) and when it unregisters (crossbeam's
+ * `Local::finalize`, which pushes the bag of a thread that goes away). A collector thread takes
+ * nodes off the global queue, seals them in the bag of the epoch current
+ * when it takes them, drives the epoch forward while bags wait, and frees
+ * bags in epoch order, so callbacks run in FIFO order per producer.
+ *
+ * Where it differs from crossbeam:
+ * - crossbeam's global queue holds sealed bags, each sealed with the epoch
+ *   at push time, and every pinning thread collects a few now and then
+ *   (`Global::collect` every 128 pins); here the global queue holds the
+ *   pushed bag's nodes (the shared MPSC queue: an rcu_head has no room for a
+ *   seal), the collector seals them at dequeue (an epoch no earlier than the
+ *   push: conservative) and a collector thread does all collecting, since
+ *   call_rcu promises that callbacks run without further calls.
+ * - crossbeam has no rcu_barrier and cannot have one: another thread's local
+ *   bag is that thread's alone until it pushes it. So the flavor offers drain
+ *   (the caller's own callbacks: flush, then a marker behind them) and not
+ *   barrier (every thread's), and its caps say so.
+ * - crossbeam's MAX_OBJECTS is 64 (4 under its sanitizer); so is BAG_CAPACITY.
  *
  * Epochs here count up (the three-bag {0,1,2} scheme is epoch mod 3), and
  * gpSeq is the epoch itself: one advance is half a grace period in rcu_seq
@@ -42,7 +60,7 @@ const C = {
   SIZE: 4,
 } as const;
 
-/** Per-slot cells: the pin, then a barrier marker (rcu_head + done event). */
+/** Per-slot cells: the pin, then a drain marker (rcu_head + done event). */
 const P = {
   PIN: 0,         // 0 unpinned, else (epoch << 1) | ACTIVE
   MARKER: 1,      // a marker (common/markers.ts): rcu_head + done event
@@ -52,6 +70,8 @@ const ACTIVE = 1;
 /** How long an idle collector or a blocked advance waits before looking again. */
 const IDLE_POLL_MS = 100;
 const ADVANCE_POLL_MS = 10;
+/** Callbacks a thread's local bag holds before it is pushed to the global queue (crossbeam's MAX_OBJECTS). */
+export const BAG_CAPACITY = 64;
 
 function ebrLayout(cfg: FlavorConfig): RegionSpec[] {
   return [
@@ -79,6 +99,8 @@ export class Ebr implements RcuInstance {
   private readonly ready: Event;
   private me = -1;
   private depth = 0;
+  /** This thread's bag of deferred callbacks (crossbeam's Local::bag): rcu_head addresses, oldest first. */
+  protected local: number[] = [];
   readonly background: BackgroundThread[];
 
   constructor(private readonly p: Platform, heap: Heap, private readonly cfg: AttachConfig) {
@@ -97,8 +119,10 @@ export class Ebr implements RcuInstance {
     this.me = this.pin(slot);
   }
 
+  /** crossbeam's Local::finalize: the bag of a thread that goes away is pushed, never dropped. */
   unregisterThread(): void {
     if (this.depth !== 0) throw new Error('ebr unregister while pinned');
+    this.pushBag();
     this.me = -1;
   }
 
@@ -156,19 +180,37 @@ export class Ebr implements RcuInstance {
   }
 
   synchronize(): void {
+    // A thread about to wait for grace periods flushes first (as crossbeam users call
+    // Guard::flush before blocking): its deferred callbacks ride on the same advances,
+    // and a thread that mostly synchronizes never leaves a bag waiting to fill.
+    this.pushBag();
     const target = this.epoch() + 2;
     while (this.epoch() - target < 0) this.advance();
   }
 
+  /** crossbeam's Guard::defer: into this thread's bag, pushed once the bag is full. */
   callRcu(node: number, fn: number): void {
     this.p.store(node + HEAD_FUNC, fn, 'relaxed');
-    this.queue.enqueue(node);
+    this.local.push(node);
+    if (this.local.length >= BAG_CAPACITY) this.pushBag();
+  }
+
+  /** crossbeam's Global::push_bag: hand this thread's bag to the collector, oldest first. */
+  protected pushBag(): void {
+    if (this.local.length === 0) return;
+    const bag = this.local;
+    this.local = [];
+    // Each enqueue's release store publishes the node (and the caller's stores before call_rcu).
+    for (const node of bag) this.queue.enqueue(node);
     this.ready.set();
   }
 
-  /** rcu_barrier: a marker behind every callback this thread queued before. */
-  barrier(): void {
-    queueMarker(this.p, this.pins + this.cfg.slot * P.SIZE + P.MARKER, (node, fn) => this.callRcu(node, fn)).wait();
+  /** drain_call_rcu: flush this thread's bag with a marker behind it (crossbeam's Guard::flush), wait for the marker. */
+  drain(): void {
+    queueMarker(this.p, this.pins + this.cfg.slot * P.SIZE + P.MARKER, (node, fn) => {
+      this.callRcu(node, fn);
+      this.pushBag();
+    }).wait();
   }
 
   gpSeq(): number { return this.epoch(); }
@@ -193,6 +235,9 @@ export class Ebr implements RcuInstance {
       }
       if (gpSeqDone(this.epoch(), gpSeqSnap(bags[0].epoch))) {
         for (const node of bags.shift()!.nodes) this.invoke(node);
+        // Callbacks re-queued by those just run (pipe advances, probes) went into
+        // the collector's own bag: hand them on at once, nothing else would.
+        this.pushBag();
       } else {
         this.advance(ADVANCE_POLL_MS);
       }
@@ -205,9 +250,10 @@ export class Ebr implements RcuInstance {
 export const ebr: RcuFlavor = {
   name: 'ebr',
   kind: 'variant',
-  description: 'epoch-based reclamation, crossbeam style: pinned readers, epoch advances when all have seen it, free at e+2',
+  description: 'epoch-based reclamation, crossbeam style: pinned readers, epoch advances when all have seen it, per-thread bags of deferred callbacks, free at e+2',
   provenance: 'crossbeam-epoch (after K. Fraser, "Practical lock-freedom", 2004)',
-  caps: { callRcu: true, drain: false, barrier: true, force: false, fifoCallbacks: true, qsbr: false },
+  // drain, not barrier: other threads' local bags are out of reach (see the top of the file).
+  caps: { callRcu: true, drain: true, barrier: false, force: false, fifoCallbacks: true, qsbr: false },
   counterSpecs: [],
   points: [...READ_SIDE_POINTS, ...QUEUE_POINTS, 'wait_for_readers:before-wait'],
   layout: ebrLayout,

@@ -25,6 +25,7 @@ import type { SimEnv } from './sim-env.js';
 import { HUNG_WALL_MIN_MS, HangDetector } from './hang-detector.js';
 import type { RunConfig } from '../../run/config.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
+import { minRunMs } from './sim-config.js';
 
 /** Virtual milliseconds between watchdog checks. */
 const TICK_MS = 50;
@@ -129,6 +130,8 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
 
   const i32 = v.i32;
   const budget = cfg.sim!.steps;
+  /** The run phase ends once the step budget is spent and at least this much virtual time has passed. */
+  const runMs = minRunMs(cfg);
   // The main thread's view of the flavor: read-only, for the monitors and the counters.
   const rcu = env.flavor.attach(new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs: 0 }),
     heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {}, memory });
@@ -145,7 +148,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
 
   const scheduleControl = () => {
     const step = i32[CH.STEP];
-    i32[CH.CONTROL_STEP] = phase === 'run' ? Math.min(budget, step + CONTROL_EVERY) : step + CONTROL_EVERY;
+    i32[CH.CONTROL_STEP] = phase === 'run' && step < budget ? Math.min(budget, step + CONTROL_EVERY) : step + CONTROL_EVERY;
     v.f64[v.hf(F.CONTROL_TIME)] = (Math.floor(v.vtime / TICK_MS) + 1) * TICK_MS;
   };
   scheduleControl();
@@ -176,7 +179,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
     if (reason === Reason.Deadlock) stalls.push(deadlockReport(env, shared, now));
     if (signal?.aborted) interrupted = true;
     if (interrupted || i32[CH.FAILED] !== 0 || stalls.length > 0 || findings.length > 0) break;
-    if (phase === 'run' && i32[CH.STEP] >= budget) {
+    if (phase === 'run' && i32[CH.STEP] >= budget && v.vtime >= runMs) {
       shared.i32[shared.cell(H.PHASE)] = Phase.Stop;
       phase = 'stopping';
       // The liveness phase: everything outstanding must finish within a stall timeout.
