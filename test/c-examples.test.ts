@@ -33,7 +33,7 @@ describe('examples/c/flip-rcu.c, the correct C RCU', () => {
 
   it('sim engine, SC and TSO: SUCCESS (store buffers drain before a stall timeout can count them)', async () => {
     for (const mm of ['sc', 'tso']) {
-      const s = await torture('flip-rcu.c', ['--engine', 'sim', '--memory-model', mm, '--schedules', '60', '--seed', '7']);
+      const s = await torture('flip-rcu.c', ['--engine', 'sim', '--memory-model', mm, '--schedules', '30', '--seed', '7']);
       expect({ mm, classes: classes(s) }).toEqual({ mm, classes: [] });
       expect(s.verdict).toBe('SUCCESS');
     }
@@ -43,7 +43,7 @@ describe('examples/c/flip-rcu.c, the correct C RCU', () => {
 describe('planted bugs in examples/c are found with their class', () => {
   it('flip-rcu-uaf.c (callbacks queued during a grace period ride along): threads engine, 3 seeds', async () => {
     for (const seed of ['1', '2', '3']) {
-      const s = await torture('flip-rcu-uaf.c', ['--duration', '3s', '--seed', seed]);
+      const s = await torture('flip-rcu-uaf.c', ['--duration', '2s', '--seed', seed]);
       expect(s.verdict).toBe('FAILURE');
       expect(classes(s).some((c) => c === 'premature-callback' || c === 'use-after-reclaim'), JSON.stringify(s.failures)).toBe(true);
     }

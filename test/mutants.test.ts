@@ -54,7 +54,7 @@ describe('the bases stay clean on their mutants\' scenarios', () => {
   for (const pair of pairs) {
     const [base, scenario] = pair.split(' ');
     it(`${base} on ${scenario}: SUCCESS`, async () => {
-      const cfg = await resolveRunConfig({ variant: base, scenario, durationMs: 3000, seed: 1, readers: 2, stallTimeoutMs: STALL_MS });
+      const cfg = await resolveRunConfig({ variant: base, scenario, durationMs: 2000, seed: 1, readers: 2, stallTimeoutMs: STALL_MS });
       const s = await runTorture(cfg, { resultsRoot: null });
       expect(s.verdict, JSON.stringify(s.examples)).toBe('SUCCESS');
     });

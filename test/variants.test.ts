@@ -105,7 +105,7 @@ describe('rcutorture list', () => {
 describe('correct variants run clean on the default scenario', () => {
   for (const v of CORRECT) {
     it(`${v.name}: SUCCESS, every failure class zero, reads, grace periods and callbacks advanced`, async () => {
-      const cfg = await resolveRunConfig({ variant: v.name, durationMs: 3000, seed: 1, readers: 2, fakewriters: 2 });
+      const cfg = await resolveRunConfig({ variant: v.name, durationMs: 2000, seed: 1, readers: 2, fakewriters: 2 });
       const s = await runTorture(cfg, { resultsRoot: null });
       for (const c of FAILURE_CLASSES) expect(s.failures[c], `${c}: ${JSON.stringify(s.examples)}`).toBe(0);
       expect(s.verdict).toBe('SUCCESS');
