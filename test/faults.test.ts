@@ -47,7 +47,7 @@ describe('busy loops (the vCPU model)', () => {
 
 describe('wrap-around (narrow counter, preemption at read_lock:after-load)', () => {
   it('kills qemu-v0!narrow-single-phase with use-after-reclaim', async () => {
-    const { r, s } = await run(['--variant', 'qemu-v0!narrow-single-phase', '--scenario', 'wrap-around', '--duration', '10s', '--readers', '4', '--seed', '1']);
+    const { r, s } = await run(['--variant', 'qemu-v0!narrow-single-phase', '--scenario', 'wrap-around', '--duration', '5s', '--readers', '4', '--seed', '1']);
     expect(r.code).toBe(1);
     expect(s.failures['use-after-reclaim']).toBeGreaterThan(0);
     expect(s.pointHits['read_lock:after-load']).toBeGreaterThan(0);
