@@ -6,7 +6,8 @@ import type { StallReport } from '../checks/watchdog.js';
 import type { LatencyStats } from './latency.js';
 import type { MemoryUsage } from './memory.js';
 import type { TimelineSummary } from './timeline.js';
-import type { GitInfo } from '../run/repro.js';
+import type { GitInfo, ReproInfo } from '../run/repro.js';
+import { VERSION } from '../run/version.js';
 import type { Machine } from '../compare/machine.js';
 import type { ReaderRecord } from './reader-record.js';
 
@@ -109,5 +110,18 @@ export function caseResult(s: Summary): CaseResult {
     variant: s.variant, scenario: s.scenario, seed: s.seed, verdict: s.verdict, durationMs: s.durationMs,
     failures: s.failures, stalls: s.stalls, examples: s.examples, interrupted: s.interrupted, exitCode: s.exitCode,
     signal: s.signal, error: s.error, resultsDir: s.resultsDir, memory: s.memory, counters: s.counters,
+  };
+}
+
+/**
+ * Which run a summary is of: the same on both engines and in every summary
+ * of one run, from the first RUNNING checkpoint to the final one.
+ */
+export function runIdentity(cfg: RunConfig, variant: string, startedAt: Date, repro: ReproInfo, background: string[]):
+  Pick<Summary, 'tool' | 'version' | 'variant' | 'scenario' | 'engine' | 'seed' | 'startedAt' | 'config' | 'threads'> & ReproInfo {
+  return {
+    tool: 'rcutorture', version: VERSION, ...repro, variant, scenario: cfg.scenario, engine: cfg.engine, seed: cfg.seed,
+    startedAt: startedAt.toISOString(), config: cfg,
+    threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background },
   };
 }

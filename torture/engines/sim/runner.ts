@@ -21,7 +21,7 @@ import { formatReaderRecord } from '../../report/reader-record.js';
 import { CHECKPOINT_MS, endLine, headerLines, stallLines } from '../../run/lifecycle.js';
 import { openRunFolder, type RunFolder } from '../../report/results.js';
 import { addSnapshots, emptySnapshot, formatStats, type Snapshot } from '../../report/statistics.js';
-import { exitCodeFor, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
+import { exitCodeFor, runIdentity, verdictLine, zeroFailures, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
 import type { StallReport } from '../../checks/watchdog.js';
 import { closeSimEnv, createSimEnv, type SimEnv } from './sim-env.js';
 import { runSchedule, type ScheduleOutcome, type ScheduleSpec } from './schedule.js';
@@ -95,9 +95,7 @@ export async function runSim(cfg: RunConfig, opts: RunOptions = {}): Promise<Sum
     schedules, steps, stepsPerSecond: Math.round(steps / Math.max(0.001, wall() / 1000)), failure,
   });
   const summaryOf = (verdict: Verdict, failures: Record<FailureClass, number>): Summary & { sim: SimSummary } => ({
-    tool: 'rcutorture', version: VERSION, ...repro, verdict, final: verdict !== 'RUNNING', variant: env.flavor.name, scenario: cfg.scenario,
-    engine: 'sim', seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(wall()), config: cfg,
-    threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: env.backgroundNames },
+    ...runIdentity(cfg, env.flavor.name, startedAt, repro, env.backgroundNames), verdict, final: verdict !== 'RUNNING', durationMs: Math.round(wall()),
     failures, ...fromSnapshot(total ?? emptySnapshot()), stalls, examples: [], pointHits,
     // Latencies in virtual time say nothing about an implementation's speed: left out.
     latency: {}, histograms: {},

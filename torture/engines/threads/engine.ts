@@ -20,7 +20,7 @@ import { compiledWorker, planRun } from '../../run/plan.js';
 import { initElementPool } from '../../checks/pipe.js';
 import { FLAVOR_PREFIX, H, Phase, SharedRun, S } from '../../run/heap-layout.js';
 import { formatStats, takeSnapshot, type Snapshot } from '../../report/statistics.js';
-import { exitCodeFor, verdictLine, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
+import { exitCodeFor, runIdentity, verdictLine, fromSnapshot, type Summary, type Verdict } from '../../report/summary.js';
 import type { StallReport } from '../../checks/watchdog.js';
 import type { FailureClass } from '../../checks/classes.js';
 import { openRunFolder } from '../../report/results.js';
@@ -28,7 +28,6 @@ import { LatencyMerger, loadLatencyLibrary } from '../../report/latency.js';
 import { HeartbeatMonitor } from '../../checks/heartbeat.js';
 import { MemoryTracker } from '../../report/memory.js';
 import { TimelineRecorder } from '../../report/timeline.js';
-import { VERSION } from '../../run/version.js';
 import { reproInfo } from '../../run/repro.js';
 import { failureExamples } from '../../report/examples.js';
 import { formatReaderRecord } from '../../report/reader-record.js';
@@ -132,9 +131,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const timeline = new TimelineRecorder(cfg.durationMs);
 
   const partialSummary = (verdict: Verdict, snap: Snapshot): Summary => ({
-    tool: 'rcutorture', version: VERSION, ...repro, verdict, final: false, variant: flavor.name, scenario: cfg.scenario,
-    engine: cfg.engine, seed: cfg.seed, startedAt: startedAt.toISOString(), durationMs: Math.round(snap.atMs), config: cfg,
-    threads: { readers: cfg.readers, writers: 1, fakewriters: cfg.fakewriters, background: probeNames },
+    ...runIdentity(cfg, flavor.name, startedAt, repro, probeNames), verdict, final: false, durationMs: Math.round(snap.atMs),
     failures: failuresSoFar(snap, stalls, crashes.length, findings), ...fromSnapshot(snap), stalls,
     examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED',
     exitCode: verdict === 'RUNNING' ? null : exitCodeFor(verdict), resultsDir: folder?.dir, memory: memory.usage(),
