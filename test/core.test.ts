@@ -44,7 +44,7 @@ describe.concurrent('rcutorture run', () => {
     expect(lateReads).toBeGreaterThan(0);
   });
 
-  it('a synchronize that never returns is a gp-stall naming the stuck updater, and the run ends within stall timeout + 5 s', async () => {
+  it('a synchronize that never returns is a gp-stall naming the stuck updater at the stall timeout (on the stall clock), and the run ends within 5 s of it', async () => {
     const results = scratchDir();
     const stallMs = 2000;
     const r = await runCli([
@@ -59,9 +59,13 @@ describe.concurrent('rcutorture run', () => {
     expect(stall.waiter.op).toBe('synchronize');
     expect(stall.waiter.forMs).toBeGreaterThanOrEqual(stallMs);
     expect(r.stdout).toMatch(/gp-stall: (writer|fakewriter) \(thread \d+\) stuck in synchronize/);
-    // The run was asked for 60 s; it must end within stall timeout + 5 s of the stall's start.
-    const stallBeganAt = stall.atMs - stall.waiter.forMs;
-    expect(s.durationMs - stallBeganAt).toBeLessThan(stallMs + 5000);
+    // Reported once the stall clock (wall time less what other load took: all of it on a quiet
+    // machine) passed the timeout, within a monitor tick or two of it...
+    const counted = stall.stallClockMs ?? stall.waiter.forMs;
+    expect(counted).toBeGreaterThanOrEqual(stallMs);
+    expect(counted).toBeLessThan(stallMs + 1000);
+    // ... and the run, asked for 60 s, ends within 5 s of the report.
+    expect(s.durationMs - stall.atMs).toBeLessThan(5000);
   });
 
   it('a bad --duration exits 2 with one line naming the value', async () => {

@@ -24,15 +24,19 @@ const fired = (s: { faults: Record<string, number> }, ...names: string[]) => {
 
 describe('busy loops (the vCPU model)', () => {
   it('qemu-v0!no-force-notify on vcpu-busy-loops: gp-stall "never kicked" for a busy reader, at a stall timeout of 2 s', async () => {
-    // The kick check fires after two spin caps (a tenth of the stall timeout each): 0.4 s here.
-    const { r, s } = await run(['--variant', 'qemu-v0!no-force-notify', '--scenario', 'vcpu-busy-loops', '--duration', '4s',
-      '--stall-timeout', '2s', '--readers', '4', '--seed', '3']);
+    // The kick check fires after a spin cap (a tenth of the stall timeout) and half a stall timeout
+    // more on the stall clock: 1.2 s on a quiet machine, longer where other load slows the clock;
+    // so the run goes until its first failure, within a budget no load eats.
+    const { r, s } = await run(['--variant', 'qemu-v0!no-force-notify', '--scenario', 'vcpu-busy-loops', '--duration', '60s',
+      '--stop-on-failure', '--stall-timeout', '2s', '--readers', '4', '--seed', '3']);
     expect(r.code).toBe(1);
     expect(s.failures['gp-stall']).toBeGreaterThan(0);
     // Readers 0 and 1 are the busy loopers (half of four, the first slots).
     expect(JSON.stringify(s.examples)).toMatch(/busy reader [01] never kicked/);
     expect(s.config.stallTimeoutMs).toBe(2000);
     expect(s.faults.kicksSeen).toBe(0);
+    // --stop-on-failure: the run ended at the failure, not at its 60 s.
+    expect(s.durationMs).toBeLessThan(55_000);
   });
 
   it('qemu-v0 on vcpu-busy-loops: drains kick the busy readers out, no failure, kicks and their latency recorded', async () => {

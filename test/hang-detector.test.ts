@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { H as CH, type ControlView } from '../lib/platform/sim/control.js';
 import { HangDetector } from '../torture/engines/sim/hang-detector.js';
-import { ownOsThreadId } from '../torture/engines/sim/thread-cpu.js';
+import { ownOsThreadId } from '../torture/run/thread-cpu.js';
 
 const WORKER = new URL('./fixtures/cpu-worker.mjs', import.meta.url);
 /** The wait's wall time: short, so that the test is about CPU, not about waiting. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { allocateHeap, planLayout } from '../dist/lib/shm/layout.js';
 import { S, ST, SharedRun, harnessRegions } from '../dist/torture/run/heap-layout.js';
 import { Watchdog, formatStall } from '../dist/torture/checks/watchdog.js';
+import { VIRTUAL_STALL_CLOCK } from '../dist/torture/run/stall-clock.js';
 import { linuxStallLine } from '../dist/torture/report/linux-lines.js';
 import type { ThreadPlan } from '../dist/torture/run/config.js';
 
@@ -18,7 +19,7 @@ function setup() {
   const plan = planLayout(specs);
   const shared = new SharedRun(allocateHeap(specs, plan), plan, sizes);
   const threads = { readers: [0, 1, 2], writer: 3, fakewriters: [], roles: [], background: [], total: 4 } as unknown as ThreadPlan;
-  const dog = new Watchdog(shared, threads, 1000, (s) => (s === 3 ? 'writer' : 'reader'));
+  const dog = new Watchdog(shared, threads, 1000, (s) => (s === 3 ? 'writer' : 'reader'), VIRTUAL_STALL_CLOCK);
   const set = (slot: number, cell: number, v: number) => { shared.i32[shared.slot(slot) + cell] = v; };
   // A reader making progress: its read count moved since the last tick.
   const reading = (...slots: number[]) => { for (const s of slots) shared.f64[shared.stats(s) + ST.READS]++; };

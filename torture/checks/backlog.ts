@@ -81,10 +81,12 @@ export class BacklogMonitor {
     while (this.samples.length > 2 && this.samples[1].t < nowMs - 4 * limit) this.samples.shift();
     let detail: string | undefined;
     const lastInvoke = Atomics.load(this.shared.i32, this.shared.cell(H.LAST_INVOKE_MS));
-    if (pending > 0 && nowMs - lastInvoke <= limit) {
+    // Ages on the stall clock, as the watchdog's: other load on the machine does not count.
+    const { clock } = this.watchdog;
+    if (pending > 0 && clock.age(lastInvoke, nowMs) <= limit) {
       const age = this.watchdog.oldestPendingAge(nowMs);
       const { invoked, gps } = this.since(nowMs - age, now);
-      if (isLateLaunder(age, gps, invoked, limit, this.rcu?.gpSeq !== undefined)) {
+      if (isLateLaunder(clock.age(nowMs - age, nowMs), gps, invoked, limit, this.rcu?.gpSeq !== undefined)) {
         const rate = this.rcu?.gpSeq ? `, ${invoked} invoked over ${gps} grace periods meanwhile` : '';
         detail = `the oldest of ${pending} pending callbacks was queued ${Math.round(age)} ms ago, over the stall timeout of ${limit} ms, while others were still being invoked${rate} (the flavor does not keep up with the flood)`;
       }

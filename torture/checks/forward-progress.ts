@@ -25,6 +25,7 @@ import type { RunConfig } from '../run/config.js';
 import { CB, FWD, MAX_FLOODERS, type SharedRun } from '../run/heap-layout.js';
 import type { CheckSpec } from './check.js';
 import type { Finding } from '../run/lifecycle.js';
+import type { StallClock } from '../run/stall-clock.js';
 
 export const FORWARD_PROGRESS_CHECK: CheckSpec = {
   name: 'forward-progress', classes: ['forward-progress'], needs: ['backlog', 'callbacks'], runs: 'monitor',
@@ -49,7 +50,10 @@ export function isLateLaunder(waitedMs: number, gps: number, invoked: number, st
 export class ForwardProgressMonitor {
   private reported = false;
 
-  constructor(private readonly shared: SharedRun, private readonly cfg: RunConfig, private readonly rcu: RcuInstance) {}
+  constructor(
+    private readonly shared: SharedRun, private readonly cfg: RunConfig, private readonly rcu: RcuInstance,
+    private readonly clock: StallClock,
+  ) {}
 
   check(nowMs: number): Finding[] {
     if (this.reported || !this.cfg.faults.flood) return [];
@@ -63,11 +67,14 @@ export class ForwardProgressMonitor {
       const late = Atomics.load(i32, at + FWD.LATE_MS);
       if (late > 0) return this.found(nowMs, i, launders, late, Atomics.load(i32, at + FWD.LATE_GPS), Atomics.load(i32, at + FWD.LATE_INV), 'waited');
       if (Atomics.load(i32, node + CB.QUEUED) !== 1) continue;
-      const waited = nowMs - Atomics.load(i32, at + FWD.AT + (launders % 3));
-      if (waited <= this.cfg.stallTimeoutMs) continue;
+      const posted = Atomics.load(i32, at + FWD.AT + (launders % 3));
+      // Judged on the stall clock (other load on the machine does not count); reported in the run's time.
+      const counted = this.clock.age(posted, nowMs);
+      if (counted <= this.cfg.stallTimeoutMs) continue;
+      const waited = nowMs - posted;
       const gps = this.rcu.gpSeq ? (this.rcu.gpSeq() - Atomics.load(i32, at + FWD.SEQ_AT_POST)) >> 1 : 0;
       const invoked = this.shared.invokedTotal() - Atomics.load(i32, at + FWD.INV_AT_POST);
-      if (isLateLaunder(waited, gps, invoked, this.cfg.stallTimeoutMs, this.rcu.gpSeq !== undefined)) {
+      if (isLateLaunder(counted, gps, invoked, this.cfg.stallTimeoutMs, this.rcu.gpSeq !== undefined)) {
         return this.found(nowMs, i, launders, waited, gps, invoked, 'has waited');
       }
     }

@@ -9,6 +9,7 @@
  */
 import { ACTIVITY_NAMES, Activity, H, S, UpdaterOp, type SharedRun } from '../run/heap-layout.js';
 import type { CheckSpec } from './check.js';
+import type { StallClock } from '../run/stall-clock.js';
 import { ms } from '../report/ms.js';
 
 /** worker-crash is also reported by the engines for an exception or exit in a worker. */
@@ -32,6 +33,8 @@ export class HeartbeatMonitor {
     private readonly slots: number[],
     private readonly timeoutMs: number,
     private readonly roleOf: (slot: number) => string,
+    /** The timeout is judged on the stall clock: other load on the machine does not count (run/stall-clock.ts). */
+    private readonly clock: StallClock,
   ) {}
 
   /** Called every tick of the run phase; returns the workers first found hung now. */
@@ -50,7 +53,7 @@ export class HeartbeatMonitor {
         continue;
       }
       const stillFor = nowMs - prev.since;
-      if (stillFor > this.timeoutMs && !this.reported.has(slot)) {
+      if (this.clock.age(prev.since, nowMs) > this.timeoutMs && !this.reported.has(slot)) {
         this.reported.add(slot);
         out.push({
           thread: slot,

@@ -33,7 +33,7 @@ const POLL_MS = 10;
 
 /**
  * Waits until every callback in `owed` (queuedSnapshot at the pause's start,
- * `t0`) has run; fails with callback-stall once late (see above). False when
+ * `t0` on the stall clock, RoleContext.stallNowMs) has run; fails with callback-stall once late (see above). False when
  * the run stopped meanwhile.
  */
 export function awaitPausedCallbacks(ctx: RoleContext, owed: Int32Array, t0: number, sleep: (ms: number) => boolean): boolean {
@@ -43,7 +43,7 @@ export function awaitPausedCallbacks(ctx: RoleContext, owed: Int32Array, t0: num
   const seq0 = rcu.gpSeq ? rcu.gpSeq() : 0;
   const invoked0 = ctx.shared.invokedTotal();
   /** Late as the backlog check judges it: over the stall timeout, and not serving whole batches per grace period. */
-  const late = (): boolean => isLateLaunder(ctx.p.now() - t0, rcu.gpSeq ? (rcu.gpSeq() - seq0) >> 1 : 0,
+  const late = (): boolean => isLateLaunder(ctx.stallNowMs() - t0, rcu.gpSeq ? (rcu.gpSeq() - seq0) >> 1 : 0,
     ctx.shared.invokedTotal() - invoked0, limit, rcu.gpSeq !== undefined);
   for (let s = 0; s < owed.length; s++) {
     const cell = ctx.shared.producer(s) + Q.INVOKED;
@@ -51,7 +51,7 @@ export function awaitPausedCallbacks(ctx: RoleContext, owed: Int32Array, t0: num
       if (late()) {
         const missing = owed[s] - Atomics.load(i32, cell);
         const role = ctx.task.threads.roles.find((r) => r.slot === s)?.role ?? 'thread';
-        ctx.fail('callback-stall', `after stutter pause: ${missing} callbacks ${role} thread ${s} queued before the pause began still not invoked ${Math.round(ctx.p.now() - t0)} ms later (stall timeout ${limit} ms)`);
+        ctx.fail('callback-stall', `after stutter pause: ${missing} callbacks ${role} thread ${s} queued before the pause began still not invoked ${Math.round(ctx.stallNowMs() - t0)} ms later on the stall clock (stall timeout ${limit} ms)`);
         return true;
       }
       if (!sleep(POLL_MS)) return false;

@@ -9,6 +9,7 @@ import { ACTIVITY_NAMES, Activity, CB, H, UPDATER_OP_NAMES, S, ST, UpdaterOp, ty
 import { pendingCallbacks } from './pending-callbacks.js';
 import { ms, wholeMs } from '../report/ms.js';
 import type { CheckSpec } from './check.js';
+import type { StallClock } from '../run/stall-clock.js';
 
 export const STALL_CHECK: CheckSpec = {
   name: 'stall-watchdog', classes: ['gp-stall', 'callback-stall'], needs: ['stalls'], runs: 'monitor',
@@ -33,7 +34,16 @@ export interface StallReport {
   holdouts: Holdout[];
   pendingCallbacks: number;
   oldestPendingMs: number;
+  /**
+   * How much of the time since `sinceMs` the stall clock counted (the run's
+   * threads had the CPU they asked for; run/stall-clock.ts), when other load
+   * on the machine took a noticeable share of it: the timeout was judged on this.
+   */
+  stallClockMs?: number;
 }
+
+/** A report says how much of the wait the stall clock counted when it counted less than this share of it. */
+const LOADED_SHARE = 0.9;
 
 /** A reader whose read count has not moved for this long is stuck somewhere. */
 const STUCK_MS = 1000;
@@ -48,6 +58,8 @@ export class Watchdog {
     private readonly threads: ThreadPlan,
     private readonly stallTimeoutMs: number,
     private readonly roleOf: (slot: number) => string,
+    /** What the stall timeout is judged on: other load on the machine does not count (run/stall-clock.ts). */
+    readonly clock: StallClock,
   ) {}
 
   /** Called every tick; returns the stalls first seen now. */
@@ -64,7 +76,7 @@ export class Watchdog {
       const opSince = Atomics.load(i32, s + S.OP_SINCE);
       const forMs = nowMs - opSince;
       const key = `gp:${slot}:${opSince}`;
-      if (forMs > this.stallTimeoutMs && !this.reported.has(key)) {
+      if (this.clock.age(opSince, nowMs) > this.stallTimeoutMs && !this.reported.has(key)) {
         this.reported.add(key);
         out.push(this.report('gp-stall', nowMs, { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs }, opSince));
       }
@@ -76,7 +88,7 @@ export class Watchdog {
       if (this.pendingSince < 0) this.pendingSince = nowMs;
       const lastInvoke = Atomics.load(i32, this.shared.cell(H.LAST_INVOKE_MS));
       const quietSince = Math.max(lastInvoke, this.pendingSince);
-      if (nowMs - quietSince > this.stallTimeoutMs && !this.reported.has('cb')) {
+      if (this.clock.age(quietSince, nowMs) > this.stallTimeoutMs && !this.reported.has('cb')) {
         this.reported.add('cb');
         out.push(this.report('callback-stall', nowMs, undefined, quietSince));
       }
@@ -128,10 +140,12 @@ export class Watchdog {
   }
 
   report(kind: StallReport['kind'], nowMs: number, waiter?: StallReport['waiter'], sinceMs = nowMs): StallReport {
+    const counted = this.clock.age(sinceMs, nowMs);
     return {
       kind, atMs: nowMs, sinceMs, waiter: waiter && { ...waiter, forMs: wholeMs(waiter.forMs) }, holdouts: this.holdouts(nowMs, sinceMs),
       pendingCallbacks: pendingCallbacks(this.shared),
       oldestPendingMs: wholeMs(this.oldestPendingAge(nowMs)),
+      ...(counted < LOADED_SHARE * (nowMs - sinceMs) ? { stallClockMs: wholeMs(counted) } : {}),
     };
   }
 
@@ -165,6 +179,9 @@ export function formatStall(r: StallReport): string[] {
       : `!!! ${r.kind}: ${r.pendingCallbacks} callbacks pending and none invoked for over the stall timeout`,
     `    pending callbacks ${r.pendingCallbacks}, oldest queued ${ms(r.oldestPendingMs)} ago`,
   ];
+  if (r.stallClockMs !== undefined && r.sinceMs !== undefined) {
+    lines.push(`    stall clock: ${ms(r.stallClockMs)} of the ${ms(r.atMs - r.sinceMs)} counted (other load on the machine kept the run's threads waiting for a CPU the rest of the time)`);
+  }
   if (r.holdouts.length === 0) lines.push(`    holdouts: ${NO_HOLDOUT[r.kind]}`);
   for (const h of r.holdouts) lines.push(`    holdout: ${h.role} thread ${h.thread}, ${h.activity}, for ${ms(h.forMs)}`);
   return lines;

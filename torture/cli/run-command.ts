@@ -19,7 +19,7 @@ export interface RunCliOptions extends FaultCliOptions, SimCliOptions, QemuCliOp
   duration: string; variant: string; readers?: string; fakewriters?: string; seed?: string;
   stallTimeout?: string; statInterval?: string; results: string; json?: boolean; quiet?: boolean;
   counter?: 'wide' | 'narrow'; counterBits?: string; impl?: string; scenario: string; elements?: string;
-  junit?: string;
+  junit?: string; stopOnFailure?: boolean;
 }
 
 /**
@@ -64,6 +64,7 @@ export function addRunOptions(cmd: Command): Command {
     .option('--impl <module>', 'load extra flavors from a module (see docs/writing-a-flavor.md)')
     .option('--json', 'print the summary as JSON on stdout (human output goes to stderr)')
     .option('--junit <file>', 'also write the verdict as JUnit XML (one test case) for CI')
+    .option('--stop-on-failure', 'end the run at its first failure, as the kill matrix does (--duration becomes a budget)')
     .option('-q, --quiet', 'print only the verdict line'))));
 }
 
@@ -76,7 +77,9 @@ export function registerRun(program: Command): void {
       const controller = new AbortController();
       installSignalHandlers(controller);
       const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
-      const summary = await runTorture(cfg, { resultsRoot: o.results, out: human.line, onTick: human.tick, signal: controller.signal });
+      const summary = await runTorture(cfg, {
+        resultsRoot: o.results, out: human.line, onTick: human.tick, signal: controller.signal, stopOnFailure: o.stopOnFailure,
+      });
       human.done();
       if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml([caseResult(summary)]));
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');

@@ -37,9 +37,9 @@ export const BUSY_SPIN_SHARE = 0.1;
 
 /**
  * Once a kick is owed and the cap has run out, the flavor has this share of
- * the stall timeout more to deliver it: the same order of slack as the
- * stall watchdog's own, so a loaded machine that delays the updater's scan
- * by less than half a stall timeout cannot make a correct flavor miss it.
+ * the stall timeout more to deliver it, on the stall clock as the
+ * watchdog's own slack (run/stall-clock.ts): other load on the machine that
+ * delays the updater's scan does not count against it.
  * Under the sim engine the grace is one more cap: virtual time has no load,
  * and a schedule is short in virtual time.
  */
@@ -87,6 +87,8 @@ export class BusyLoop {
     const seq0 = this.rcu.addForceNotifier && this.rcu.gpSeq ? this.rcu.gpSeq() : undefined;
     let until = t0 + this.maxMs;
     let extended = false;
+    /** When the grace began, on the stall clock: other load that delays the flavor's scan does not count against it. */
+    let graceFrom = 0;
     for (;;) {
       p.relax();
       if (p.load(this.kick, 'acquire') !== k0) {
@@ -101,8 +103,14 @@ export class BusyLoop {
       if (now >= until) {
         // A grace period owes us a kick: give it half a stall timeout more, then report it.
         if (seq0 !== undefined && this.owedKick(seq0, t0)) {
-          if (extended) { this.reportMissedKick(now - t0, this.graceMs); break; }
+          if (extended) {
+            const waited = ctx.stallNowMs(now) - graceFrom;
+            if (waited >= this.graceMs) { this.reportMissedKick(now - t0, this.graceMs); break; }
+            until = now + this.graceMs - waited;
+            continue;
+          }
           extended = true;
+          graceFrom = ctx.stallNowMs(now);
           until = now + this.graceMs;
           continue;
         }

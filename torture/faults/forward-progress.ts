@@ -23,6 +23,7 @@ export function startProbe(ctx: RoleContext, index: number, node: number, queue:
   const at = ctx.shared.probe(index);
   const now = ctx.nowMs();
   for (let k = 0; k < 3; k++) Atomics.store(i32, at + FWD.AT + k, now);
+  Atomics.store(i32, at + FWD.STALL_AT_POST, Math.floor(ctx.stallNowMs(now)));
   Atomics.store(i32, at + FWD.SEQ_AT_POST, seqOf(ctx.rcu));
   Atomics.store(i32, at + FWD.SEQ0, seqOf(ctx.rcu));
   Atomics.store(i32, at + FWD.INV_AT_POST, ctx.shared.invokedTotal());
@@ -47,7 +48,10 @@ export function probeInvoked(ctx: RoleContext, node: number, now: number): boole
   // Late even though it came back: the monitor may not have looked while it waited.
   const invokedNow = ctx.shared.invokedTotal();
   const invoked = invokedNow - Atomics.load(i32, at + FWD.INV_AT_POST);
-  if (Atomics.load(i32, at + FWD.LATE_MS) === 0 && isLateLaunder(waited, gps, invoked, ctx.task.config.stallTimeoutMs, ctx.rcu.gpSeq !== undefined)) {
+  // Late on the stall clock (other load on the machine does not count), as the monitor judges it.
+  const stallNow = Math.floor(ctx.stallNowMs(now));
+  const counted = Math.min(waited, stallNow - Atomics.load(i32, at + FWD.STALL_AT_POST));
+  if (Atomics.load(i32, at + FWD.LATE_MS) === 0 && isLateLaunder(counted, gps, invoked, ctx.task.config.stallTimeoutMs, ctx.rcu.gpSeq !== undefined)) {
     Atomics.store(i32, at + FWD.LATE_GPS, gps);
     Atomics.store(i32, at + FWD.LATE_INV, invoked);
     Atomics.store(i32, at + FWD.LATE_MS, waited);
@@ -56,6 +60,7 @@ export function probeInvoked(ctx: RoleContext, node: number, now: number): boole
   // Event k = launders lands in AT + k % 3; the monitor reads it after LAUNDERS.
   const launders = Atomics.load(i32, at + FWD.LAUNDERS) + 1;
   Atomics.store(i32, at + FWD.AT + (launders % 3), now);
+  Atomics.store(i32, at + FWD.STALL_AT_POST, stallNow);
   Atomics.store(i32, at + FWD.SEQ_AT_POST, seq);
   Atomics.store(i32, at + FWD.LAUNDERS, launders);
   return Atomics.load(i32, ctx.shared.cell(H.PHASE)) === 0;

@@ -58,7 +58,7 @@ export function runStutter(ctx: RoleContext): void {
   try {
     while (sleepWhileRunning(ctx, st.runMs)) {
       ctx.count(PAUSES);
-      const t0 = p.now();
+      const t0 = ctx.stallNowMs();
       p.store(cell, 1);
       const owed = queuedSnapshot(ctx);
       const more = sleepWhileRunning(ctx, st.pauseMs);

@@ -9,7 +9,12 @@ export interface PhaseTimes {
   /** Node start-up and module loading before the run began: the first run of a process only. */
   processMs?: number;
   startupMs: number; tortureMs: number; endMs: number; teardownMs: number;
+  /** The share of the run's time the stall clock counted (run/stall-clock.ts): under 1, other load kept its threads waiting. */
+  stallClockShare?: number;
 }
+
+/** Below this share the line says how much of the CPU the run's threads got. */
+const LOADED_SHARE = 0.9;
 
 const s = (ms: number) => `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
 
@@ -29,5 +34,8 @@ export function phaseTimesLine(p: PhaseTimes): string {
   const total = (p.processMs ?? 0) + p.startupMs + p.tortureMs + p.endMs + p.teardownMs;
   const load = p.processMs !== undefined ? `node and modules ${s(p.processMs)} + ` : '';
   return `  wall time ${s(total)}${p.processMs !== undefined ? ' since the process started' : ''}: ${load}` +
-    `start-up ${s(p.startupMs)} + torture ${s(p.tortureMs)} + end phase ${s(p.endMs)} + teardown ${s(p.teardownMs)}`;
+    `start-up ${s(p.startupMs)} + torture ${s(p.tortureMs)} + end phase ${s(p.endMs)} + teardown ${s(p.teardownMs)}` +
+    (p.stallClockShare !== undefined && p.stallClockShare < LOADED_SHARE
+      ? `; other load on the machine: the run's threads got ${Math.round(p.stallClockShare * 100)}% of the CPU they asked for, and stall timeouts counted only that`
+      : '');
 }

@@ -60,6 +60,12 @@ export interface Summary {
   runPhase?: TimelineSummary['runPhase'];
   /** Process memory over the run (torture/memory.ts): flat in a healthy soak. */
   memory?: MemoryUsage;
+  /**
+   * Threads engine: the share of the run's time its stall clock counted
+   * (run/stall-clock.ts): 1 when the run's threads got all the CPU they asked
+   * for, less when other load on the machine kept them waiting.
+   */
+  stallClockShare?: number;
   interrupted: boolean;
   signal?: string;
   error?: string;
@@ -103,13 +109,14 @@ export function fromSnapshot(snap: Snapshot): Pick<Summary, 'counters' | 'reader
  * summary without its bulky parts (histograms, timeline, per-point counts).
  */
 export type CaseResult = Pick<Summary, 'variant' | 'scenario' | 'seed' | 'verdict' | 'durationMs' | 'failures' | 'stalls' |
-  'examples' | 'interrupted' | 'exitCode'> & Partial<Pick<Summary, 'signal' | 'error' | 'resultsDir' | 'memory' | 'counters'>>;
+  'examples' | 'interrupted' | 'exitCode'> & Partial<Pick<Summary, 'signal' | 'error' | 'resultsDir' | 'memory' | 'counters' | 'stallClockShare'>>;
 
 export function caseResult(s: Summary): CaseResult {
   return {
     variant: s.variant, scenario: s.scenario, seed: s.seed, verdict: s.verdict, durationMs: s.durationMs,
     failures: s.failures, stalls: s.stalls, examples: s.examples, interrupted: s.interrupted, exitCode: s.exitCode,
     signal: s.signal, error: s.error, resultsDir: s.resultsDir, memory: s.memory, counters: s.counters,
+    stallClockShare: s.stallClockShare,
   };
 }
 

@@ -3,6 +3,7 @@
  * in this thread, the shared run, its own random stream and statistics, and
  * the callback table every worker registers identically.
  */
+import { readStallClock } from './stall-clock.js';
 import { ThreadsPlatform } from '../../lib/platform/threads.js';
 import type { Platform } from '../../lib/platform/platform.js';
 import { heapView, type LayoutPlan } from '../../lib/shm/layout.js';
@@ -158,6 +159,18 @@ export class RoleContext {
   private readonly gpSeqSeen = new GpSeqObserver();
 
   nowMs(): number { return Math.floor(this.platform.now()); }
+
+  /**
+   * The stall clock (run/stall-clock.ts), which every time judged against the
+   * stall timeout is measured on: virtual time under sim; on the threads
+   * engine the run's time less what other load on the machine kept its
+   * threads from running, as the main thread last published it. `now`: the
+   * caller's platform time, when it has just read it (under sim every read is
+   * a scheduling point: no more of them than before).
+   */
+  stallNowMs(now = this.platform.now()): number {
+    return this.platform.engine === 'threads' ? readStallClock(this.shared, now) : now;
+  }
 
   setActivity(a: Activity): void {
     const slot = this.shared.slot(this.task.slot);

@@ -23,6 +23,9 @@ export const H = {
   FREE_COUNT: 6,
   LAST_INVOKE_MS: 7,
   PAUSED: 8,        // stutter: roles hold still while non-zero
+  STALL_SEQ: 9,     // the stall clock as the main thread last published it (run/stall-clock.ts): seqlock, odd while written
+  STALL_MS: 10,     // ... its value in whole ms
+  STALL_AT_MS: 11,  // ... and the run's time (ms) when it was published
   SIZE: 12,
 } as const;
 
@@ -38,7 +41,7 @@ export const S = {
   KICK: 5,             // force-notifier cell: the flavor adds 1 and wakes
   HEARTBEAT: 6,        // bumped by the role as it loops (RoleContext.beat); still = hung outside RCU calls
   PARKED: 7,           // cell this thread is blocked on in Platform.wait, plus one (0 = not waiting)
-  OS_TID: 8,           // sim: OS thread id of the worker running this slot's role, once attached (-1: unknown; 0: not yet)
+  OS_TID: 8,           // OS thread id of the worker running this slot's role, once it runs (-1: unknown; 0: not yet)
   SIZE: 9,
 } as const;
 
@@ -108,6 +111,7 @@ export const FWD = {
   LATE_GPS: 10,     // ... and through how many grace periods
   INV_AT_POST: 11,  // callbacks invoked (all producers) when the outstanding launder was posted
   LATE_INV: 12,     // callbacks invoked while the late launder waited
+  STALL_AT_POST: 13, // the stall clock (run/stall-clock.ts) when the outstanding launder was posted
   SIZE: 14,
 } as const;
 /** As many probes as the scenario schema allows flooders. */

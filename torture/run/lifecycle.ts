@@ -29,6 +29,7 @@ import { earliestRecord, type ReaderRecord } from '../report/reader-record.js';
 import type { Snapshot } from '../report/statistics.js';
 import { linuxEndLine, linuxStallLine, linuxStartLine, type ParamsLine, type WriterState } from '../report/linux-lines.js';
 import { H, type SharedRun } from './heap-layout.js';
+import type { StallClock } from './stall-clock.js';
 
 /** summary.json is rewritten at least this often while a run goes on (threads: also at every statistics interval; sim: after schedules). */
 export const CHECKPOINT_MS = 1000;
@@ -105,16 +106,24 @@ export class RunMonitors {
 
   constructor(
     shared: SharedRun, cfg: RunConfig, threads: ThreadPlan, roleOf: (slot: number) => string, rcu: RcuInstance,
-    /** Whether the backlog check may read the process's RSS (never under sim: it would make a schedule depend on the machine). */
-    opts: { memoryCap: boolean },
+    opts: {
+      /** Whether the backlog check may read the process's RSS (never under sim: it would make a schedule depend on the machine). */
+      memoryCap: boolean;
+      /** What stall timeouts are judged on (run/stall-clock.ts): virtual time under sim, time the run's threads could run on threads. */
+      clock: StallClock;
+    },
   ) {
-    this.watchdog = new Watchdog(shared, threads, cfg.stallTimeoutMs, roleOf);
+    this.clock = opts.clock;
+    this.watchdog = new Watchdog(shared, threads, cfg.stallTimeoutMs, roleOf, opts.clock);
     this.backlog = new BacklogMonitor(shared, cfg, this.watchdog, opts.memoryCap, rcu);
     this.gpSeq = new GpSeqMonitor(rcu);
-    this.fwd = new ForwardProgressMonitor(shared, cfg, rcu);
+    this.fwd = new ForwardProgressMonitor(shared, cfg, rcu, opts.clock);
   }
 
+  readonly clock: StallClock;
+
   tick(nowMs: number): { stalls: StallReport[]; findings: Finding[] } {
+    this.clock.tick(nowMs);
     return { stalls: [...this.watchdog.check(nowMs), ...this.backlog.check(nowMs)], findings: [...this.gpSeq.check(nowMs), ...this.fwd.check(nowMs)] };
   }
 }

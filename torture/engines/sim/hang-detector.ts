@@ -18,7 +18,7 @@
  * thread being parked.
  */
 import { H as CH, type ControlView } from '../../../lib/platform/sim/control.js';
-import { osThreadCpuMs } from './thread-cpu.js';
+import { osThreadCpuMs } from '../../run/thread-cpu.js';
 
 /** Least wall time a holder must keep the baton without a step before it can be judged. */
 export const HUNG_WALL_MIN_MS = 2000;

@@ -26,6 +26,7 @@ import { HUNG_WALL_MIN_MS, HangDetector } from './hang-detector.js';
 import type { RunConfig } from '../../run/config.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
 import { minRunMs } from './sim-config.js';
+import { VIRTUAL_STALL_CLOCK } from '../../run/stall-clock.js';
 
 /** Virtual milliseconds between watchdog checks. */
 const TICK_MS = 50;
@@ -135,7 +136,7 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
   // The main thread's view of the flavor: read-only, for the monitors and the counters.
   const rcu = env.flavor.attach(new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs: 0 }),
     heapView(plan, FLAVOR_PREFIX), { ...env.flavorCfg, slot: -1, invoke: () => {}, memory });
-  const monitors = new RunMonitors(shared, cfg, threads, env.roleOf, rcu, { memoryCap: false });
+  const monitors = new RunMonitors(shared, cfg, threads, env.roleOf, rcu, { memoryCap: false, clock: VIRTUAL_STALL_CLOCK });
   const stalls: StallReport[] = [];
   const findings: Finding[] = [];
   const tortureSlots = threads.roles.filter((r) => r.role !== 'background').map((r) => r.slot);

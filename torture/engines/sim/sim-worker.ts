@@ -10,7 +10,7 @@ import type { ControlSizes } from '../../../lib/platform/sim/control.js';
 import { RoleContext, type RoleResult, type RoleTask } from '../../run/context.js';
 import { ROLES } from '../threads/worker.js';
 import { S } from '../../run/heap-layout.js';
-import { ownOsThreadId } from './thread-cpu.js';
+import { ownOsThreadId } from '../../run/thread-cpu.js';
 
 export interface SimRoleTask extends RoleTask {
   control: SharedArrayBuffer;

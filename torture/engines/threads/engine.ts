@@ -32,6 +32,7 @@ import { reproInfo } from '../../run/repro.js';
 import { failureExamples } from '../../report/examples.js';
 import { formatReaderRecord } from '../../report/reader-record.js';
 import type { LineKind, RunClock, RunOptions } from '../../run/options.js';
+import { CpuStallClock, publishStallClock } from '../../run/stall-clock.js';
 import { CHECKPOINT_MS, RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
 const TICK_MS = 100;
@@ -113,8 +114,11 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const allSettled = (slots: number[]) => slots.every((s) => settled.has(s));
 
   // ---- the run --------------------------------------------------------------------
-  const monitors = new RunMonitors(shared, cfg, threads, roleOf, rcu, { memoryCap: true });
-  const heartbeat = new HeartbeatMonitor(shared, tortureSlots, cfg.stallTimeoutMs, roleOf);
+  // Stall timeouts count the time the run's threads could run (run/stall-clock.ts); the roles read it from the heap.
+  const osTids = () => tasks.map((t) => Atomics.load(shared.i32, shared.slot(t.slot) + S.OS_TID));
+  const stallClock = new CpuStallClock(osTids, (stallMs, atMs) => publishStallClock(shared, stallMs, atMs));
+  const monitors = new RunMonitors(shared, cfg, threads, roleOf, rcu, { memoryCap: true, clock: stallClock });
+  const heartbeat = new HeartbeatMonitor(shared, tortureSlots, cfg.stallTimeoutMs, roleOf, stallClock);
   const memory = new MemoryTracker();
   const stalls: StallReport[] = [];
   const findings: Finding[] = [];
@@ -122,7 +126,12 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   let prev: Snapshot | null = null;
   let nextStat = cfg.statIntervalMs;
   let phase: 'run' | 'stopping' | 'background' = 'run';
+  /** The end's phases have limits on the stall clock (other load on the machine does not count): from when, how long. */
+  let phaseFrom = -1;
+  let phaseLimitMs = Infinity;
+  /** After a signal in the end phase: the wall-clock end of its wait. */
   let deadline = Infinity;
+  const overdue = (now: number) => now > deadline || (phaseFrom >= 0 && stallClock.age(phaseFrom, now) > phaseLimitMs);
   let orderly = false;
   let interruptedBy: string | undefined;
   /** When a signal came after the torture phase (-1: none did). */
@@ -135,6 +144,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     failures: failuresSoFar(snap, stalls, crashes.length, findings), ...fromSnapshot(snap), stalls,
     examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED',
     exitCode: verdict === 'RUNNING' ? null : exitCodeFor(verdict), resultsDir: folder?.dir, memory: memory.usage(),
+    stallClockShare: Math.round(stallClock.share() * 1000) / 1000,
   });
   // A summary exists from the first moment, and is rewritten at least every
   // CHECKPOINT_MS: a kill -9 still leaves a readable one saying RUNNING, with
@@ -218,18 +228,20 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
       phase = 'stopping';
       say(`rcutorture: torture phase complete; end phase: outstanding grace periods and callbacks finish (within the stall timeout, ${(cfg.stallTimeoutMs / 1000).toFixed(1)} s)`, 'detail');
       // The liveness phase: everything outstanding must finish within a stall timeout.
-      deadline = now + cfg.stallTimeoutMs + 2 * TICK_MS;
+      phaseFrom = now;
+      phaseLimitMs = cfg.stallTimeoutMs + 2 * TICK_MS;
     } else if (phase === 'stopping' && allSettled(tortureSlots)) {
       setCell(H.BG_STOP, 1);
       phase = 'background';
-      deadline = now + BACKGROUND_STOP_MS;
+      phaseFrom = now;
+      phaseLimitMs = BACKGROUND_STOP_MS;
     } else if (phase === 'background' && allSettled(tasks.map((t) => t.slot))) {
       orderly = true;
       break;
-    } else if (now > deadline && signalledAt >= 0) {
+    } else if (overdue(now) && signalledAt >= 0) {
       interruptedBy = String(opts.signal?.reason ?? 'SIGINT');
       break;
-    } else if (now > deadline) {
+    } else if (overdue(now)) {
       endNote = phase === 'stopping' ? 'roles did not finish the end-of-run liveness phase' : 'background threads did not stop';
       break;
     }
@@ -266,7 +278,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   // Start-up counts from this function's entry: planning, git, the pool and the heap come before the run clock's epoch.
   const beforeEpochMs = epochMs - performance.timeOrigin - enteredAt;
   // Teardown runs until the line is printed: merging latency and building the summary take a moment too.
-  const phases = () => ({ processMs, startupMs: beforeEpochMs + upAt, tortureMs: tortureEnd - upAt, endMs: loopEndAt - tortureEnd, teardownMs: elapsed() - loopEndAt });
+  const phases = () => ({ processMs, startupMs: beforeEpochMs + upAt, tortureMs: tortureEnd - upAt, endMs: loopEndAt - tortureEnd, teardownMs: elapsed() - loopEndAt, stallClockShare: stallClock.share() });
   const tally = new Tally(snap);
   tally.roleExamples(results);
   // Stalls were printed as they came; their reports are in summary.stalls.

@@ -12,6 +12,7 @@ import { runFlooder } from '../../faults/flooder.js';
 import { runChurner } from '../../faults/churner.js';
 import { runStutter } from '../../faults/stutter.js';
 import { S } from '../../run/heap-layout.js';
+import { ownOsThreadId } from '../../run/thread-cpu.js';
 
 export const ROLES = {
   reader: runReader, writer: runWriter, fakewriter: runFakewriter, background: runBackground,
@@ -20,6 +21,8 @@ export const ROLES = {
 
 export default async function runRole(task: RoleTask): Promise<RoleResult & { aborted: boolean }> {
   const ctx = await RoleContext.create(task);
+  // Which OS thread runs this role: the stall clock reads its scheduling statistics (run/stall-clock.ts).
+  Atomics.store(ctx.shared.i32, ctx.shared.slot(task.slot) + S.OS_TID, ownOsThreadId() || -1);
   ctx.p.store(ctx.shared.slot(task.slot) + S.STARTED, 1);
   try {
     ROLES[task.role](ctx);

@@ -1,0 +1,146 @@
+/**
+ * The stall clock: the clock every stall timeout is judged on. Under the sim
+ * engine it is the virtual clock. On the threads engine it runs at the wall
+ * clock's rate while the run's threads get the CPU they ask for, and slower
+ * while other load on the machine (a second torture run, a soak's other
+ * cases, a CI neighbour) keeps them waiting on a run queue.
+ *
+ * Why: a correct grace period needs its updater and its readers to run. On
+ * a machine where they get a tenth of the CPU they ask for, it takes about
+ * ten times as long in wall time, and a wall-clock stall timeout of 2 s
+ * then reports a correct flavor (seen: qemu-v0's synchronize at 2.1 s with
+ * no reader holding it, load 38 on 2 cores). What load does not change is
+ * how much running the run's threads get before the timeout: that is what
+ * this clock counts. Linux's RCU draws the same line between a stall and a
+ * starved grace-period kthread ("rcu_sched kthread starved for N jiffies").
+ *
+ * No stall is lost: a flavor that is stuck either sleeps (its threads ask
+ * for no CPU, so nothing is starved and the clock runs at the wall's rate:
+ * a lost wake-up, a deadlock) or spins (its threads run, which counts), and
+ * the clock never runs faster than the wall, so a stall is reported at the
+ * earliest when the wall clock would have reported it. Other load only
+ * delays the report, by at most 1 / MIN_RATE.
+ *
+ * Rate over a tick, from /proc/self/task/<tid>/schedstat of the run's
+ * worker threads: got = CPU they ran, asked = got + their run-queue wait
+ * (both in CPUs, per wall ms); rate = got / min(asked, cores). The run's own
+ * threads outnumbering the cores is not load (8 runnable threads on 2 idle
+ * cores get 2 CPUs of the 2 they can: rate 1); a second run that takes half
+ * the cores is (rate 0.5). Where schedstat cannot be read (not Linux) the
+ * clock is the wall clock, as before.
+ */
+import { availableParallelism } from 'node:os';
+import { osThreadSchedNs } from './thread-cpu.js';
+import { H } from './heap-layout.js';
+
+export interface StallClock {
+  /** Advance to wall (or virtual) time `nowMs`; called once a monitor tick, before the checks. */
+  tick(nowMs: number): void;
+  /** Stall-clock ms from `sinceMs` to `nowMs` (times on the run's clock): what a stall timeout is compared with. */
+  age(sinceMs: number, nowMs: number): number;
+  /** The share of the run's time so far the stall clock counted (1: the run got all the CPU it asked for). */
+  share(): number;
+}
+
+/** The clock the sim engine judges on: virtual time, which no load slows. */
+export const VIRTUAL_STALL_CLOCK: StallClock = { tick() {}, age: (since, now) => now - since, share: () => 1 };
+
+/** The slowest the clock runs (a stall is reported at most 1 / MIN_RATE later than on a quiet machine). */
+export const MIN_RATE = 0.02;
+/** Below this many CPUs asked for, nobody waits for a CPU: nothing is starved, the clock runs at the wall's rate. */
+const ASKED_NONE = 0.01;
+
+interface Sched { runNs: number; waitNs: number }
+/** The run's control cells (a SharedRun). */
+type ControlCells = { i32: Int32Array; cell(h: number): number };
+
+export class CpuStallClock implements StallClock {
+  /** Samples: wall time and stall-clock time at each tick (stall = wall before the first). */
+  private readonly wall: number[] = [];
+  private readonly stall: number[] = [];
+  private readonly last = new Map<number, Sched>();
+
+  constructor(
+    /** The OS thread ids of the run's workers (0 or less: not known yet). */
+    private readonly tids: () => number[],
+    /** Told the clock's value after each tick (the threads engine publishes it for the workers). */
+    private readonly publish: (stallMs: number, nowMs: number) => void = () => {},
+    private readonly cores = availableParallelism(),
+    private readonly sched: (tid: number) => Sched | undefined = osThreadSchedNs,
+  ) {}
+
+  tick(nowMs: number): void {
+    const n = this.wall.length;
+    let runNs = 0, waitNs = 0;
+    for (const tid of this.tids()) {
+      if (tid <= 0) continue;
+      const s = this.sched(tid);
+      if (!s) continue;
+      const prev = this.last.get(tid);
+      this.last.set(tid, s);
+      if (!prev || s.runNs < prev.runNs || s.waitNs < prev.waitNs) continue;
+      runNs += s.runNs - prev.runNs;
+      waitNs += s.waitNs - prev.waitNs;
+    }
+    if (n === 0) { this.push(nowMs, nowMs); return; }
+    const dWall = nowMs - this.wall[n - 1];
+    if (dWall <= 0) return;
+    const got = runNs / 1e6 / dWall, asked = (runNs + waitNs) / 1e6 / dWall;
+    const rate = asked < ASKED_NONE ? 1 : Math.min(1, Math.max(MIN_RATE, got / Math.min(asked, this.cores)));
+    this.push(nowMs, this.stall[n - 1] + rate * dWall);
+  }
+
+  private push(wallMs: number, stallMs: number): void {
+    this.wall.push(wallMs);
+    this.stall.push(stallMs);
+    this.publish(stallMs, wallMs);
+  }
+
+  /** Stall-clock time at wall time `t`: interpolated between ticks, at the wall's rate outside them. */
+  at(t: number): number {
+    const { wall, stall } = this;
+    const n = wall.length;
+    if (n === 0 || t <= wall[0]) return t;
+    if (t >= wall[n - 1]) return stall[n - 1] + (t - wall[n - 1]);
+    let lo = 0, hi = n - 1;
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (wall[mid] <= t) lo = mid; else hi = mid;
+    }
+    return stall[lo] + ((t - wall[lo]) / (wall[hi] - wall[lo])) * (stall[hi] - stall[lo]);
+  }
+
+  age(sinceMs: number, nowMs: number): number {
+    return Math.min(nowMs - sinceMs, this.at(nowMs) - this.at(sinceMs));
+  }
+
+  share(): number {
+    const n = this.wall.length;
+    const wallMs = n < 2 ? 0 : this.wall[n - 1] - this.wall[0];
+    return wallMs <= 0 ? 1 : (this.stall[n - 1] - this.stall[0]) / wallMs;
+  }
+}
+
+/** The main thread publishes the clock for the roles (stutter, busy loops and probes judge time on it too). */
+export function publishStallClock(shared: ControlCells, stallMs: number, nowMs: number): void {
+  const { i32 } = shared, ctl = (h: number) => shared.cell(h);
+  const seq = ctl(H.STALL_SEQ);
+  Atomics.add(i32, seq, 1);
+  Atomics.store(i32, ctl(H.STALL_MS), Math.floor(stallMs));
+  Atomics.store(i32, ctl(H.STALL_AT_MS), Math.floor(nowMs));
+  Atomics.add(i32, seq, 1);
+}
+
+/** A role's reading of the stall clock at run time `nowMs`: the last published value, at the wall's rate since. */
+export function readStallClock(shared: ControlCells, nowMs: number): number {
+  const { i32 } = shared, ctl = (h: number) => shared.cell(h);
+  const seq = ctl(H.STALL_SEQ);
+  for (;;) {
+    const s0 = Atomics.load(i32, seq);
+    const stallMs = Atomics.load(i32, ctl(H.STALL_MS));
+    const atMs = Atomics.load(i32, ctl(H.STALL_AT_MS));
+    // Nothing published yet (the first tick comes after the roles start): the wall clock.
+    if (s0 === 0) return nowMs;
+    if ((s0 & 1) === 0 && Atomics.load(i32, seq) === s0) return stallMs + Math.max(0, nowMs - atMs);
+  }
+}
