@@ -72,6 +72,17 @@ describe('stall clock', () => {
     expect(clock.age(now(), now() + 100)).toBeCloseTo(100, 6);
   });
 
+  it('stands still until every role runs (a grace period cannot end while a thread it needs is loading)', () => {
+    let up = false;
+    const clock = new CpuStallClock(() => [], undefined, 2, () => undefined, () => up);
+    clock.tick(0);
+    clock.tick(3000);
+    up = true;
+    clock.tick(3500);
+    expect(clock.age(1000, 3500)).toBeCloseTo(500, 6);
+    expect(clock.share()).toBeCloseTo(1, 6);
+  });
+
   it('is published for the roles: they read the last value plus the wall time since', () => {
     const i32 = new Int32Array(new SharedArrayBuffer(16 * 4));
     const shared = { i32, cell: (h: number) => h };

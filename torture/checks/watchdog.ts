@@ -35,9 +35,9 @@ export interface StallReport {
   pendingCallbacks: number;
   oldestPendingMs: number;
   /**
-   * How much of the time since `sinceMs` the stall clock counted (the run's
-   * threads had the CPU they asked for; run/stall-clock.ts), when other load
-   * on the machine took a noticeable share of it: the timeout was judged on this.
+   * How much of the time since `sinceMs` the stall clock counted (every role
+   * running, with the CPU it asked for; run/stall-clock.ts), when start-up or
+   * other load on the machine took a noticeable share of it: the timeout was judged on this.
    */
   stallClockMs?: number;
 }
@@ -180,7 +180,7 @@ export function formatStall(r: StallReport): string[] {
     `    pending callbacks ${r.pendingCallbacks}, oldest queued ${ms(r.oldestPendingMs)} ago`,
   ];
   if (r.stallClockMs !== undefined && r.sinceMs !== undefined) {
-    lines.push(`    stall clock: ${ms(r.stallClockMs)} of the ${ms(r.atMs - r.sinceMs)} counted (other load on the machine kept the run's threads waiting for a CPU the rest of the time)`);
+    lines.push(`    stall clock: ${ms(r.stallClockMs)} of the ${ms(r.atMs - r.sinceMs)} counted (the rest: start-up, or other load on the machine keeping the run's threads from a CPU)`);
   }
   if (r.holdouts.length === 0) lines.push(`    holdouts: ${NO_HOLDOUT[r.kind]}`);
   for (const h of r.holdouts) lines.push(`    holdout: ${h.role} thread ${h.thread}, ${h.activity}, for ${ms(h.forMs)}`);

@@ -116,7 +116,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   // ---- the run --------------------------------------------------------------------
   // Stall timeouts count the time the run's threads could run (run/stall-clock.ts); the roles read it from the heap.
   const osTids = () => tasks.map((t) => Atomics.load(shared.i32, shared.slot(t.slot) + S.OS_TID));
-  const stallClock = new CpuStallClock(osTids, (stallMs, atMs) => publishStallClock(shared, stallMs, atMs));
+  const stallClock = new CpuStallClock(osTids, (stallMs, atMs) => publishStallClock(shared, stallMs, atMs), undefined, undefined, () => rolesUpAt >= 0);
   const monitors = new RunMonitors(shared, cfg, threads, roleOf, rcu, { memoryCap: true, clock: stallClock });
   const heartbeat = new HeartbeatMonitor(shared, tortureSlots, cfg.stallTimeoutMs, roleOf, stallClock);
   const memory = new MemoryTracker();
