@@ -168,8 +168,8 @@ export class RoleContext {
    * caller's platform time, when it has just read it (under sim every read is
    * a scheduling point: no more of them than before).
    */
-  stallNowMs(now = this.platform.now()): number {
-    return this.platform.engine === 'threads' ? readStallClock(this.shared, now) : now;
+  stallNowMs(now?: number): number {
+    return this.platform.engine === 'threads' ? readStallClock(this.shared) : (now ?? this.platform.now());
   }
 
   setActivity(a: Activity): void {

@@ -23,9 +23,7 @@ export const H = {
   FREE_COUNT: 6,
   LAST_INVOKE_MS: 7,
   PAUSED: 8,        // stutter: roles hold still while non-zero
-  STALL_SEQ: 9,     // the stall clock as the main thread last published it (run/stall-clock.ts): seqlock, odd while written
-  STALL_MS: 10,     // ... its value in whole ms
-  STALL_AT_MS: 11,  // ... and the run's time (ms) when it was published
+  STALL_MS: 9,      // the stall clock in whole ms, as the main thread last published it (run/stall-clock.ts)
   SIZE: 12,
 } as const;
 

@@ -10,6 +10,7 @@
  */
 import { phaseTimesLine, takeProcessStartMs } from '../../report/phases.js';
 import { setTimeout as delay } from 'node:timers/promises';
+import { availableParallelism, loadavg } from 'node:os';
 import { Piscina } from 'piscina';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
 import { heapView } from '../../../lib/shm/layout.js';
@@ -116,7 +117,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   // ---- the run --------------------------------------------------------------------
   // Stall timeouts count the time the run's threads could run (run/stall-clock.ts); the roles read it from the heap.
   const osTids = () => tasks.map((t) => Atomics.load(shared.i32, shared.slot(t.slot) + S.OS_TID));
-  const stallClock = new CpuStallClock(osTids, (stallMs, atMs) => publishStallClock(shared, stallMs, atMs), undefined, undefined, () => rolesUpAt >= 0);
+  const stallClock = new CpuStallClock(osTids, (stallMs) => publishStallClock(shared, stallMs), undefined, undefined, () => rolesUpAt >= 0);
   const monitors = new RunMonitors(shared, cfg, threads, roleOf, rcu, { memoryCap: true, clock: stallClock });
   const heartbeat = new HeartbeatMonitor(shared, tortureSlots, cfg.stallTimeoutMs, roleOf, stallClock);
   const memory = new MemoryTracker();
@@ -160,7 +161,9 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   /** When the torture phase ended (-1: it did not end by its duration). */
   let stoppedAt = -1;
   const rolesUp = () => tortureSlots.every((s) => settled.has(s) || Atomics.load(shared.i32, shared.slot(s) + S.STARTED) !== 0);
-  const startLimitMs = Math.max(cfg.stallTimeoutMs, WORKER_START_MS);
+  // The limit stretches with the machine's load (its run queue per core): the stall clock stands still
+  // until the roles run, and 8 workers loading their modules took over 30 s at load 160 on 2 cores.
+  const startLimitMs = () => Math.max(cfg.stallTimeoutMs, WORKER_START_MS) * Math.max(1, loadavg()[0] / availableParallelism());
 
   /** The clock --duration counts: from when every role runs until the torture phase ends. */
   const clock = (now: number): RunClock => rolesUpAt < 0 ? { tortureMs: 0, phase: 'start-up' }
@@ -186,8 +189,8 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
       findings.push(f);
       say(`!!! ${f.cls}: ${f.message}`, 'stall');
     }
-    if (phase === 'run' && rolesUpAt < 0 && now > startLimitMs) {
-      crashes.push({ thread: -1, message: `worker threads did not all start within ${startLimitMs} ms` });
+    if (phase === 'run' && rolesUpAt < 0 && now > startLimitMs()) {
+      crashes.push({ thread: -1, message: `worker threads did not all start within ${Math.round(now)} ms (load average ${loadavg()[0].toFixed(1)})` });
     }
     if (phase === 'run' && rolesUpAt >= 0) {
       for (const h of heartbeat.check(now, (slot) => settled.has(slot))) {
