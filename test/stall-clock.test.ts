@@ -16,7 +16,7 @@ import { H } from '../torture/run/heap-layout.js';
 function fakeClock(threads: { run: number; wait: number }[], cores = 2) {
   const t = threads.map(() => ({ runNs: 0, waitNs: 0 }));
   let wall = 0;
-  const clock = new CpuStallClock(() => threads.map((_, i) => i + 1), undefined, cores, (tid) => ({ ...t[tid - 1] }));
+  const clock = new CpuStallClock(() => threads.map((_, i) => i + 1), undefined, cores, (tid) => (t[tid - 1] ? { ...t[tid - 1] } : undefined), undefined, 0);
   const advance = (ms: number, ticks = 10) => {
     for (let k = 0; k < ticks; k++) {
       wall += ms / ticks;
@@ -48,6 +48,16 @@ describe('stall clock', () => {
     expect(one.clock.age(0, one.now())).toBeCloseTo(200, 6);
   });
 
+  it('stops while the main thread, which sees waits end, waits for a CPU itself', () => {
+    // Every worker asleep (a wait that ended, its news not yet seen) and the main thread got a tenth of what it asked.
+    const main = { runNs: 0, waitNs: 0 };
+    let wall = 0;
+    const clock = new CpuStallClock(() => [1], undefined, 2, (tid) => (tid === 99 ? { ...main } : { runNs: 0, waitNs: 0 }), undefined, 99);
+    clock.tick(0);
+    for (let k = 0; k < 10; k++) { wall += 100; main.runNs += 10e6; main.waitNs += 90e6; clock.tick(wall); }
+    expect(clock.age(0, wall)).toBeCloseTo(100, 6);
+  });
+
   it('runs at the wall rate while nobody asks for a CPU (a flavor stuck asleep is not slowed down)', () => {
     const { clock, advance, now } = fakeClock([{ run: 0, wait: 0 }, { run: 0, wait: 0 }]);
     advance(2000);
@@ -74,7 +84,7 @@ describe('stall clock', () => {
 
   it('stands still until every role runs (a grace period cannot end while a thread it needs is loading)', () => {
     let up = false;
-    const clock = new CpuStallClock(() => [], undefined, 2, () => undefined, () => up);
+    const clock = new CpuStallClock(() => [], undefined, 2, () => undefined, () => up, 0);
     clock.tick(0);
     clock.tick(3000);
     up = true;
@@ -103,7 +113,8 @@ async function start(sab: SharedArrayBuffer, spin: boolean): Promise<{ worker: W
 
 /** The clock's share over `ms` of wall time, ticking every 50 ms, for the threads `tids`. */
 async function shareOver(tids: number[], ms: number): Promise<number> {
-  const clock = new CpuStallClock(() => tids);
+  // The test's own thread is not the run's main thread here: the hogs starve it too.
+  const clock = new CpuStallClock(() => tids, undefined, undefined, undefined, undefined, 0);
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
     clock.tick(performance.now() - t0);

@@ -76,7 +76,12 @@ export class Watchdog {
       const opSince = Atomics.load(i32, s + S.OP_SINCE);
       const forMs = nowMs - opSince;
       const key = `gp:${slot}:${opSince}`;
-      if (this.clock.age(opSince, nowMs) > this.stallTimeoutMs && !this.reported.has(key)) {
+      // A drain or barrier waits for callbacks, however many are queued (a flood's thousands): it
+      // is stalled when none has run for the stall timeout, not when the backlog takes longer.
+      // Falling behind for good is the backlog and forward-progress checks' verdict.
+      const waitsForCallbacks = op === UpdaterOp.Drain || op === UpdaterOp.Barrier;
+      const quietSince = waitsForCallbacks ? Math.max(opSince, Atomics.load(i32, this.shared.cell(H.LAST_INVOKE_MS))) : opSince;
+      if (this.clock.age(quietSince, nowMs) > this.stallTimeoutMs && !this.reported.has(key)) {
         this.reported.add(key);
         out.push(this.report('gp-stall', nowMs, { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs }, opSince));
       }

@@ -29,6 +29,11 @@
  * its call_rcu thread not yet up). Roles that never start are the
  * engine's start-up limit's business.
  *
+ * The main thread counts as well: it sees roles settle and ticks the
+ * checks, and while it waits for a CPU a wait that did end would look like
+ * one that did not; the rate is multiplied by the share of its own asking
+ * it got (1 on a quiet machine, where it waits microseconds a tick).
+ *
  * Rate over a tick, from /proc/self/task/<tid>/schedstat of the run's
  * worker threads: got = CPU they ran, asked = got + their run-queue wait
  * (both in CPUs, per wall ms); rate = got / min(asked, cores). The run's own
@@ -38,7 +43,7 @@
  * clock is the wall clock, as before.
  */
 import { availableParallelism } from 'node:os';
-import { osThreadSchedNs } from './thread-cpu.js';
+import { osThreadSchedNs, ownOsThreadId } from './thread-cpu.js';
 import { H } from './heap-layout.js';
 
 export interface StallClock {
@@ -81,29 +86,41 @@ export class CpuStallClock implements StallClock {
      * is still loading its modules, which on a loaded machine takes seconds.
      */
     private readonly started: () => boolean = () => true,
+    /** The thread that makes the verdicts (this one): its own starvation stops the clock too. */
+    private readonly mainTid = ownOsThreadId(),
   ) {}
 
   tick(nowMs: number): void {
     const n = this.wall.length;
     let runNs = 0, waitNs = 0;
     for (const tid of this.tids()) {
-      if (tid <= 0) continue;
-      const s = this.sched(tid);
-      if (!s) continue;
-      const prev = this.last.get(tid);
-      this.last.set(tid, s);
-      if (!prev || s.runNs < prev.runNs || s.waitNs < prev.waitNs) continue;
-      runNs += s.runNs - prev.runNs;
-      waitNs += s.waitNs - prev.waitNs;
+      const d = this.delta(tid);
+      runNs += d.runNs;
+      waitNs += d.waitNs;
     }
+    const main = this.delta(this.mainTid);
     if (n === 0) { this.push(nowMs, nowMs); return; }
     const dWall = nowMs - this.wall[n - 1];
     if (dWall <= 0) return;
     if (!this.started()) { this.push(nowMs, this.stall[n - 1]); return; }
     this.from ??= { wall: this.wall[n - 1], stall: this.stall[n - 1] };
     const got = runNs / 1e6 / dWall, asked = (runNs + waitNs) / 1e6 / dWall;
-    const rate = asked < ASKED_NONE ? 1 : Math.min(1, got / Math.min(asked, this.cores));
+    // The main thread sees roles settle and ticks the checks: starved, it would miss the end of a wait
+    // that did end (seen: "background threads did not stop" at load 180, every worker asleep and done).
+    const mainAsked = main.runNs + main.waitNs;
+    const mainGot = mainAsked <= 0 ? 1 : main.runNs / mainAsked;
+    const rate = (asked < ASKED_NONE ? 1 : Math.min(1, got / Math.min(asked, this.cores))) * mainGot;
     this.push(nowMs, this.stall[n - 1] + rate * dWall);
+  }
+
+  /** How much thread `tid` ran and waited since the last tick (nothing if it cannot be read or is new). */
+  private delta(tid: number): Sched {
+    const s = tid > 0 ? this.sched(tid) : undefined;
+    if (!s) return { runNs: 0, waitNs: 0 };
+    const prev = this.last.get(tid);
+    this.last.set(tid, s);
+    if (!prev || s.runNs < prev.runNs || s.waitNs < prev.waitNs) return { runNs: 0, waitNs: 0 };
+    return { runNs: s.runNs - prev.runNs, waitNs: s.waitNs - prev.waitNs };
   }
 
   private push(wallMs: number, stallMs: number): void {
