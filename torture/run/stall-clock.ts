@@ -31,8 +31,8 @@
  *
  * The main thread counts as well: it sees roles settle and ticks the
  * checks, and while it waits for a CPU a wait that did end would look like
- * one that did not; the rate is multiplied by the share of its own asking
- * it got (1 on a quiet machine, where it waits microseconds a tick).
+ * one that did not; the rate is at most the share of its own asking it got
+ * (1 on a quiet machine, where it waits microseconds a tick).
  *
  * Rate over a tick, from /proc/self/task/<tid>/schedstat of the run's
  * worker threads: got = CPU they ran, asked = got + their run-queue wait
@@ -109,7 +109,9 @@ export class CpuStallClock implements StallClock {
     // that did end (seen: "background threads did not stop" at load 180, every worker asleep and done).
     const mainAsked = main.runNs + main.waitNs;
     const mainGot = mainAsked <= 0 ? 1 : main.runNs / mainAsked;
-    const rate = (asked < ASKED_NONE ? 1 : Math.min(1, got / Math.min(asked, this.cores))) * mainGot;
+    // The slower of the two: it is one load that starves both, and multiplying would count it twice
+    // (a share of 0.005 at load 177, which leaves a 60 s case no stall timeout to judge).
+    const rate = Math.min(asked < ASKED_NONE ? 1 : Math.min(1, got / Math.min(asked, this.cores)), mainGot);
     this.push(nowMs, this.stall[n - 1] + rate * dWall);
   }
 
