@@ -13,3 +13,13 @@ describe('phaseTimesLine', () => {
       .toBe('  wall time 10.0s since the process started: node and modules 0.6s + start-up 0.9s + torture 8.0s + end phase 0.4s + teardown 0.1s');
   });
 });
+
+describe('phaseTimesLine on a loaded machine', () => {
+  it('says how much of the CPU the threads got, and when the run counted less than its stall timeout', () => {
+    const line = phaseTimesLine({ startupMs: 900, tortureMs: 8000, endMs: 400, teardownMs: 100, stallClockShare: 0.2, stallClockMs: 1700, stallTimeoutMs: 2000 });
+    expect(line).toContain("the run's threads got 20% of the CPU they asked for");
+    expect(line).toContain('(1.7s in all, less than the stall timeout: no stall could have been reported)');
+    expect(phaseTimesLine({ startupMs: 900, tortureMs: 8000, endMs: 400, teardownMs: 100, stallClockShare: 0.2, stallClockMs: 1700, stallTimeoutMs: 1000 }))
+      .not.toContain('less than the stall timeout');
+  });
+});

@@ -8,7 +8,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { caseFolderPath, matrixSize, planMatrix, shardCases, type SoakMatrix, type SoakSummary } from '../torture/campaign/soak.js';
+import { caseFolderPath, matrixSize, planMatrix, shardCases, type SoakCaseResult, type SoakMatrix, type SoakSummary } from '../torture/campaign/soak.js';
 import { UsageError, parseCopiesList } from '../torture/run/parse.js';
 import { spawn } from 'node:child_process';
 import { CLI, ROOT, runCli, scratchDir } from './helpers.js';
@@ -172,5 +172,31 @@ describe('the soak verdict line', () => {
     expect(line).not.toContain('v5 default');
     expect(line).toContain('and 3 more failed cases (soak.json)');
     expect(line.startsWith('rcutorture: soak 8/8 cases FAILURE: ')).toBe(true);
+  });
+});
+
+describe('the soak stall-clock line', () => {
+  const run = (k: number, share: number | undefined, countedMs: number | undefined, verdict = 'SUCCESS') => ({
+    k, variant: `v${k}`, scenario: 'default', seedIndex: 0, seed: 7, verdict, failures: {},
+    stallClockShare: share, stallClockMs: countedMs, stallTimeoutMs: 10_000,
+  }) as unknown as SoakCaseResult;
+
+  it('is absent when every case got the CPU it asked for, and on the sim engine (no stall clock)', async () => {
+    const { stallCoverageLine } = await import('../torture/campaign/soak.js');
+    expect(stallCoverageLine([run(0, 0.9, 54_000), run(1, 0.8, 48_000)])).toBeUndefined();
+    expect(stallCoverageLine([run(0, undefined, undefined)])).toBeUndefined();
+  });
+
+  it('names the cases that counted less than their stall timeout: a SUCCESS there says nothing about stalls', async () => {
+    const { stallCoverageLine } = await import('../torture/campaign/soak.js');
+    const line = stallCoverageLine([run(0, 0.3, 18_000), run(1, 0.1, 6_000), run(2, 0.4, 24_000), run(3, 0.05, 500, 'INTERRUPTED')])!;
+    expect(line).toContain('median 30% of their time (lowest 10%, v1 default seed=7)');
+    expect(line).toContain('1 of 3 counted less than their stall timeout, so no stall check could fire in them (v1 default seed=7)');
+    expect(line).not.toContain('v3');
+  });
+
+  it('says the stall checks could fire everywhere when the machine was loaded but every case counted past its timeout', async () => {
+    const { stallCoverageLine } = await import('../torture/campaign/soak.js');
+    expect(stallCoverageLine([run(0, 0.3, 18_000), run(1, 0.25, 15_000)])).toMatch(/median 30% .*every case counted more than its stall timeout$/);
   });
 });

@@ -26,6 +26,7 @@ import { caseResult, exitCodeFor, failureList, type CaseResult, type Verdict } f
 import type { MemoryUsage } from '../report/memory.js';
 import { UsageError } from '../run/parse.js';
 import { makeDirs } from '../io/safe-fs.js';
+import { LOADED_SHARE } from '../report/phases.js';
 
 export interface SoakMatrix {
   variants: string[];
@@ -199,8 +200,35 @@ export function soakVerdictLine(s: SoakSummary): string {
 /** One line per finished case, for the console: `[done/of]` counts finished cases. */
 export function caseLine(c: SoakCaseResult, done: number, of: number): string {
   const f = failureList(c.failures);
+  const loaded = c.stallClockShare !== undefined && c.stallClockShare < LOADED_SHARE ? `, stall clock ${percent(c.stallClockShare)}` : '';
   return `soak: case ${c.k} (${c.variant} ${c.scenario} seed=${c.seed}) ${c.verdict}${f ? `: ${f}` : ''} ` +
-    `in ${(c.durationMs / 1000).toFixed(1)}s [${done}/${of}]`;
+    `in ${(c.durationMs / 1000).toFixed(1)}s${loaded} [${done}/${of}]`;
+}
+
+const percent = (share: number) => `${Math.round(share * 100)}%`;
+const caseName = (c: SoakCaseResult) => `${c.variant} ${c.scenario} seed=${c.seed}`;
+
+/**
+ * What a loaded machine left the soak's stall checks (threads engine): the
+ * share of their time the cases' stall clocks counted, and the cases that
+ * counted less than their stall timeout, in which no stall check could have
+ * fired: a SUCCESS there says nothing about stalls. Undefined when every
+ * case got the CPU it asked for (or none has a stall clock: sim).
+ */
+export function stallCoverageLine(cases: SoakCaseResult[]): string | undefined {
+  const timed = cases.filter((c) => c.stallClockShare !== undefined && c.verdict !== 'INTERRUPTED');
+  if (timed.length === 0) return undefined;
+  const blind = timed.filter((c) => c.stallClockMs !== undefined && c.stallTimeoutMs !== undefined && c.stallClockMs < c.stallTimeoutMs);
+  const shares = timed.map((c) => c.stallClockShare!).sort((a, b) => a - b);
+  const median = shares[Math.floor(shares.length / 2)];
+  if (blind.length === 0 && median >= LOADED_SHARE) return undefined;
+  const lowest = timed.reduce((a, c) => (c.stallClockShare! < a.stallClockShare! ? c : a));
+  const head = `rcutorture: soak stall clock: cases counted a median ${percent(median)} of their time ` +
+    `(lowest ${percent(lowest.stallClockShare!)}, ${caseName(lowest)}): other load kept their threads waiting`;
+  if (blind.length === 0) return `${head}; every case counted more than its stall timeout`;
+  const shown = blind.slice(0, SHOWN_FAILED_CASES).map(caseName).join(', ');
+  return `${head}; ${blind.length} of ${timed.length} counted less than their stall timeout, so no stall check could fire in them ` +
+    `(${shown}${blind.length > SHOWN_FAILED_CASES ? ', ...' : ''}): run them on a quieter machine or longer`;
 }
 
 export interface SoakPlan {

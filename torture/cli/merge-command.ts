@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { checkOutputFile, checkResultsRoot, writeFileAtomic, writeJsonAtomic } from '../report/results.js';
 import { junitXml } from '../report/junit.js';
 import { ConsoleReporter } from '../report/progress.js';
-import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine } from '../campaign/soak.js';
+import { caseLine, findSoakSummaries, mergeSoaks, readSoakSummary, soakVerdictLine, stallCoverageLine } from '../campaign/soak.js';
 import { UsageError } from '../run/parse.js';
 import { pathErrorFrom } from '../io/safe-fs.js';
 import { EXIT } from '../report/summary.js';
@@ -51,6 +51,8 @@ export function registerMerge(program: Command): void {
       }
       const human = new ConsoleReporter(o.json ? process.stderr : process.stdout, { quiet: o.quiet });
       merged.cases.forEach((c, i) => human.line(caseLine(c, i + 1, merged.planned.length), 'stats'));
+      const coverage = stallCoverageLine(merged.cases);
+      if (coverage !== undefined) human.line(coverage, 'verdict');
       human.line(soakVerdictLine(merged), 'verdict');
       if (o.out !== undefined) {
         writeJsonAtomic(join(o.out, 'soak.json'), merged);

@@ -9,7 +9,7 @@ import { resolveRunConfig } from '../run/resolve-config.js';
 import { checkOutputFile, checkResultsRoot, makeFreshDir, writeFileAtomic } from '../report/results.js';
 import { ConsoleReporter } from '../report/progress.js';
 import { junitXml } from '../report/junit.js';
-import { caseFolderPath, caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, type SoakMatrix, type SoakPlan } from '../campaign/soak.js';
+import { caseFolderPath, caseLine, matrixSize, planMatrix, runSoak, shardCases, soakFolderName, soakVerdictLine, stallCoverageLine, type SoakMatrix, type SoakPlan } from '../campaign/soak.js';
 import { plural } from '../report/plural.js';
 import { UsageError, parseStallTimeout, parseCopiesList, parseCount, parseDuration, parseNameList, parseSeed, parseShard } from '../run/parse.js';
 import { EXIT } from '../report/summary.js';
@@ -108,6 +108,8 @@ export function registerSoak(program: Command): void {
         onCase: (c, done) => human.line(caseLine(c, done, plan.runs.length), 'verdict'),
       });
       if (o.junit !== undefined) writeFileAtomic(o.junit, junitXml(summary.cases, 'rcutorture soak'));
+      const coverage = stallCoverageLine(summary.cases);
+      if (coverage !== undefined) human.line(coverage, 'verdict');
       human.line(soakVerdictLine(summary), 'verdict');
       if (o.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
       await exitWhenFlushed(summary.exitCode ?? EXIT.internal);

@@ -11,13 +11,16 @@ export interface PhaseTimes {
   startupMs: number; tortureMs: number; endMs: number; teardownMs: number;
   /** The share of the run's time the stall clock counted (run/stall-clock.ts): under 1, other load kept its threads waiting. */
   stallClockShare?: number;
+  /** Stall-clock ms counted in all, and the stall timeout: counted below it, the run could not have reported a stall. */
+  stallClockMs?: number;
+  stallTimeoutMs?: number;
 }
 
 /**
  * Below this share the line says how much of the CPU the run's threads got
  * (even a quiet machine counts a little less than the wall: the main thread, V8's helpers, wake-ups).
  */
-const LOADED_SHARE = 0.6;
+export const LOADED_SHARE = 0.6;
 
 const s = (ms: number) => `${(Math.max(0, ms) / 1000).toFixed(1)}s`;
 
@@ -39,6 +42,9 @@ export function phaseTimesLine(p: PhaseTimes): string {
   return `  wall time ${s(total)}${p.processMs !== undefined ? ' since the process started' : ''}: ${load}` +
     `start-up ${s(p.startupMs)} + torture ${s(p.tortureMs)} + end phase ${s(p.endMs)} + teardown ${s(p.teardownMs)}` +
     (p.stallClockShare !== undefined && p.stallClockShare < LOADED_SHARE
-      ? `; other load: the run's threads got ${Math.round(p.stallClockShare * 100)}% of the CPU they asked for, and stall timeouts counted only that`
+      ? `; other load: the run's threads got ${Math.round(p.stallClockShare * 100)}% of the CPU they asked for, and stall timeouts counted only that` +
+        (p.stallClockMs !== undefined && p.stallTimeoutMs !== undefined && p.stallClockMs < p.stallTimeoutMs
+          ? ` (${s(p.stallClockMs)} in all, less than the stall timeout: no stall could have been reported)`
+          : '')
       : '');
 }

@@ -66,6 +66,8 @@ export interface Summary {
    * for, less when other load on the machine kept them waiting.
    */
   stallClockShare?: number;
+  /** Threads engine: the stall-clock ms the run counted in all (below the stall timeout, no stall check could have fired). */
+  stallClockMs?: number;
   interrupted: boolean;
   signal?: string;
   error?: string;
@@ -109,14 +111,17 @@ export function fromSnapshot(snap: Snapshot): Pick<Summary, 'counters' | 'reader
  * summary without its bulky parts (histograms, timeline, per-point counts).
  */
 export type CaseResult = Pick<Summary, 'variant' | 'scenario' | 'seed' | 'verdict' | 'durationMs' | 'failures' | 'stalls' |
-  'examples' | 'interrupted' | 'exitCode'> & Partial<Pick<Summary, 'signal' | 'error' | 'resultsDir' | 'memory' | 'counters' | 'stallClockShare'>>;
+  'examples' | 'interrupted' | 'exitCode'> & Partial<Pick<Summary, 'signal' | 'error' | 'resultsDir' | 'memory' | 'counters' | 'stallClockShare' | 'stallClockMs'>> & {
+  /** The run's stall timeout (ms): what stallClockMs is measured against. */
+  stallTimeoutMs?: number;
+};
 
 export function caseResult(s: Summary): CaseResult {
   return {
     variant: s.variant, scenario: s.scenario, seed: s.seed, verdict: s.verdict, durationMs: s.durationMs,
     failures: s.failures, stalls: s.stalls, examples: s.examples, interrupted: s.interrupted, exitCode: s.exitCode,
     signal: s.signal, error: s.error, resultsDir: s.resultsDir, memory: s.memory, counters: s.counters,
-    stallClockShare: s.stallClockShare,
+    stallClockShare: s.stallClockShare, stallClockMs: s.stallClockMs, stallTimeoutMs: s.config?.stallTimeoutMs,
   };
 }
 

@@ -53,10 +53,12 @@ export interface StallClock {
   age(sinceMs: number, nowMs: number): number;
   /** The share of the run's time so far the stall clock counted (1: the run got all the CPU it asked for). */
   share(): number;
+  /** Stall-clock ms counted since every role ran: a run that counted less than its stall timeout could not have reported a stall. */
+  counted(): number;
 }
 
 /** The clock the sim engine judges on: virtual time, which no load slows. */
-export const VIRTUAL_STALL_CLOCK: StallClock = { tick() {}, age: (since, now) => now - since, share: () => 1 };
+export const VIRTUAL_STALL_CLOCK: StallClock = { tick() {}, age: (since, now) => now - since, share: () => 1, counted: () => NaN };
 
 /** Below this many CPUs asked for, nobody waits for a CPU: nothing is starved, the clock runs at the wall's rate. */
 const ASKED_NONE = 0.01;
@@ -155,6 +157,11 @@ export class CpuStallClock implements StallClock {
     if (!this.from || n === 0) return 1;
     const wallMs = this.wall[n - 1] - this.from.wall;
     return wallMs <= 0 ? 1 : (this.stall[n - 1] - this.from.stall) / wallMs;
+  }
+
+  counted(): number {
+    const n = this.stall.length;
+    return !this.from || n === 0 ? 0 : this.stall[n - 1] - this.from.stall;
   }
 }
 

@@ -145,7 +145,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     failures: failuresSoFar(snap, stalls, crashes.length, findings), ...fromSnapshot(snap), stalls,
     examples: [], pointHits: {}, latency: {}, histograms: {}, ...timeline.toSummary(), interrupted: verdict === 'INTERRUPTED',
     exitCode: verdict === 'RUNNING' ? null : exitCodeFor(verdict), resultsDir: folder?.dir, memory: memory.usage(),
-    stallClockShare: Math.round(stallClock.share() * 1000) / 1000,
+    stallClockShare: Math.round(stallClock.share() * 1000) / 1000, stallClockMs: Math.round(stallClock.counted()),
   });
   // A summary exists from the first moment, and is rewritten at least every
   // CHECKPOINT_MS: a kill -9 still leaves a readable one saying RUNNING, with
@@ -281,7 +281,8 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   // Start-up counts from this function's entry: planning, git, the pool and the heap come before the run clock's epoch.
   const beforeEpochMs = epochMs - performance.timeOrigin - enteredAt;
   // Teardown runs until the line is printed: merging latency and building the summary take a moment too.
-  const phases = () => ({ processMs, startupMs: beforeEpochMs + upAt, tortureMs: tortureEnd - upAt, endMs: loopEndAt - tortureEnd, teardownMs: elapsed() - loopEndAt, stallClockShare: stallClock.share() });
+  const phases = () => ({ processMs, startupMs: beforeEpochMs + upAt, tortureMs: tortureEnd - upAt, endMs: loopEndAt - tortureEnd, teardownMs: elapsed() - loopEndAt, stallClockShare: stallClock.share(),
+    stallClockMs: stallClock.counted(), stallTimeoutMs: cfg.stallTimeoutMs });
   const tally = new Tally(snap);
   tally.roleExamples(results);
   // Stalls were printed as they came; their reports are in summary.stalls.
