@@ -1,5 +1,5 @@
 /** The kill matrix as text: the console table and kill-matrix.md. */
-import type { KillMatrix, KillRow } from './kill-matrix.js';
+import { budgetText, type KillMatrix, type KillRow } from './kill-matrix.js';
 
 const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
@@ -19,7 +19,8 @@ function killed(r: KillRow): string {
 const HEADER = ['MUTANT', 'SCENARIO', 'EXPECTED', 'FOUND', 'KILLED', 'MEDIAN TIME TO DETECT'];
 
 function cells(r: KillRow): string[] {
-  return [r.kind === 'variant' ? `${r.mutant} (variant)` : r.mutant, r.scenario, r.expected.join('/'), found(r), killed(r), secs(r.medianDetectMs)];
+  return [r.kind === 'variant' ? `${r.mutant} (variant)` : r.mutant, r.scenario, r.expected.join('/'), found(r), killed(r),
+    secs(r.medianDetectMs) + (r.medianDetectSchedule !== undefined ? ` (schedule ${Math.round(r.medianDetectSchedule)})` : '')];
 }
 
 export function killRateLine(m: KillMatrix): string {
@@ -40,7 +41,7 @@ export function formatKillMatrixMarkdown(m: KillMatrix): string {
   return [
     `# Kill matrix`,
     '',
-    `rcutorture ${m.version}, engine ${m.engine}, budget ${secs(m.budgetMs)} per attempt, seeds ${m.seeds.join(', ')}, started ${m.startedAt}.`,
+    `rcutorture ${m.version}, engine ${m.engine}, budget ${budgetText(m)} per attempt, seeds ${m.seeds.join(', ')}, started ${m.startedAt}.`,
     'A mutant is killed when every seed reports at least one of its expected failure classes.',
     '',
     row(HEADER),

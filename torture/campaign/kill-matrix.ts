@@ -22,13 +22,21 @@ import { RunFolder, runFolderName, writeFileAtomic, writeJsonAtomic } from '../r
 import type { Summary } from '../report/summary.js';
 import { failureList } from '../report/summary.js';
 import { formatKillMatrixMarkdown } from './kill-matrix-report.js';
+import { SIM_UNBOUNDED_MS } from '../engines/sim/sim-config.js';
 
 export type Engine = 'threads' | 'sim';
 
 export interface KillMatrixOptions {
   mutants: RcuFlavor[];
-  /** Run-phase duration of every attempt: the time a mutant gets to be caught. */
+  /** Run-phase duration of every attempt: the time a mutant gets to be caught (with `schedules`, a wall-time cap). */
   budgetMs: number;
+  /**
+   * Sim engine: schedules every attempt gets. A budget in schedules makes
+   * each attempt's verdict a function of its seed alone, on any machine and
+   * under any load; a wall-time budget runs as many schedules as the
+   * machine manages.
+   */
+  schedules?: number;
   seeds: number[];
   engine: Engine;
   /** Run every mutant on this scenario instead of the one that targets it. */
@@ -53,6 +61,8 @@ export interface KillAttempt {
   killed: boolean;
   /** Run time at which the first failure was seen. */
   detectMs?: number;
+  /** Sim engine: schedules run, the failing one included (its number, counting from 1). */
+  schedules?: number;
   resultsDir?: string;
 }
 
@@ -72,6 +82,8 @@ export interface KillRow {
   attempts: KillAttempt[];
   /** Median time to detect over the killing attempts. */
   medianDetectMs?: number;
+  /** Sim engine: the median number of the schedule that killed it. */
+  medianDetectSchedule?: number;
 }
 
 export interface KillMatrix {
@@ -82,6 +94,8 @@ export interface KillMatrix {
   startedAt: string;
   engine: Engine;
   budgetMs: number;
+  /** Sim engine: the schedules every attempt got, when the budget is in schedules. */
+  schedules?: number;
   seeds: number[];
   rows: KillRow[];
   /** Mutants the engine can detect, and how many of them were killed. */
@@ -117,13 +131,19 @@ function reported(s: Summary): Partial<Record<FailureClass, number>> {
 
 const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
+/** "60.0s", or "200 schedules" (with the wall-time cap when there is one). */
+export function budgetText(m: Pick<KillMatrix, 'budgetMs' | 'schedules'>): string {
+  if (m.schedules === undefined) return secs(m.budgetMs);
+  return `${m.schedules} schedules${m.budgetMs < SIM_UNBOUNDED_MS ? ` (at most ${secs(m.budgetMs)})` : ''}`;
+}
+
 export async function runKillMatrix(opts: KillMatrixOptions): Promise<KillMatrix> {
   const out = opts.out ?? (() => {});
   const startedAt = new Date();
   const folder = opts.resultsRoot ? new RunFolder(opts.resultsRoot, runFolderName('kill-matrix', opts.engine, startedAt)) : null;
   const matrix: KillMatrix = {
     tool: 'rcutorture', kind: 'kill-matrix', version: VERSION, final: false, startedAt: startedAt.toISOString(),
-    engine: opts.engine, budgetMs: opts.budgetMs, seeds: opts.seeds, rows: [], detectable: 0, killed: 0,
+    engine: opts.engine, budgetMs: opts.budgetMs, schedules: opts.schedules, seeds: opts.seeds, rows: [], detectable: 0, killed: 0,
     verdict: 'INTERRUPTED', interrupted: false, resultsDir: folder?.dir,
   };
   // A flavor with several known bugs (targets) gets one row per bug, on the scenario that finds it.
@@ -142,7 +162,7 @@ export async function runKillMatrix(opts: KillMatrixOptions): Promise<KillMatrix
     writeFileAtomic(join(folder.dir, 'kill-matrix.md'), formatKillMatrixMarkdown(matrix));
   };
   const log = (line: string) => { out(line); folder?.log(line); };
-  log(`rcutorture ${VERSION}: kill matrix, ${rows.length} mutants, engine ${opts.engine}, budget ${secs(opts.budgetMs)}, seeds ${opts.seeds.join(' ')}`);
+  log(`rcutorture ${VERSION}: kill matrix, ${rows.length} mutants, engine ${opts.engine}, budget ${budgetText(matrix)}, seeds ${opts.seeds.join(' ')}`);
   if (folder) log(`  results: ${folder.dir}`);
   save();
 
@@ -156,6 +176,7 @@ export async function runKillMatrix(opts: KillMatrixOptions): Promise<KillMatrix
       const cfg = await resolveRunConfig({
         variant: row.mutant, scenario: row.scenario, durationMs: opts.budgetMs, seed,
         stallTimeoutMs: opts.stallTimeoutMs, statIntervalMs: opts.budgetMs, engine: opts.engine,
+        ...(opts.schedules !== undefined ? { sim: { schedules: opts.schedules } } : {}),
       });
       let detectMs: number | undefined;
       const summary = await runTorture(cfg, {
@@ -168,12 +189,17 @@ export async function runKillMatrix(opts: KillMatrixOptions): Promise<KillMatrix
       const killed = row.expected.some((c) => (failures[c] ?? 0) > 0);
       // A failure found only by the end-of-run checks has no tick time: the run's length is when.
       if (detected && detectMs === undefined) detectMs = summary.durationMs;
-      row.attempts.push({ seed, verdict: summary.verdict, failures, detected, killed, detectMs: detected ? Math.round(detectMs!) : undefined, resultsDir: summary.resultsDir });
-      log(`${row.mutant} seed ${seed}: ${detected ? `${failureList(summary.failures)} after ${secs(detectMs)}` : `nothing found in ${secs(opts.budgetMs)}`}` +
+      const schedules = (summary as Summary & { sim?: { schedules: number } }).sim?.schedules;
+      row.attempts.push({
+        seed, verdict: summary.verdict, failures, detected, killed, detectMs: detected ? Math.round(detectMs!) : undefined, schedules, resultsDir: summary.resultsDir,
+      });
+      const inSchedules = schedules === undefined ? '' : ` (${detected ? 'schedule' : 'schedules'} ${schedules})`;
+      log(`${row.mutant} seed ${seed}: ${detected ? `${failureList(summary.failures)} after ${secs(detectMs)}` : `nothing found in ${secs(summary.durationMs)}`}${inSchedules}` +
         ` -> ${killed ? 'killed' : detected ? 'WRONG CLASS' : 'survived'}`);
     }
     row.found = [...new Set(row.attempts.flatMap((a) => Object.keys(a.failures) as FailureClass[]))];
     row.medianDetectMs = median(row.attempts.filter((a) => a.killed).map((a) => a.detectMs!));
+    row.medianDetectSchedule = median(row.attempts.filter((a) => a.killed && a.schedules !== undefined).map((a) => a.schedules!));
     row.status = opts.signal?.aborted && row.attempts.length < opts.seeds.length ? 'not-run' : rowStatus(row.attempts, opts.seeds.length);
     save();
     if (opts.signal?.aborted) break;

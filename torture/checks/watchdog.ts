@@ -34,6 +34,8 @@ export interface StallReport {
   holdouts: Holdout[];
   pendingCallbacks: number;
   oldestPendingMs: number;
+  /** Found when the end-of-run liveness phase ran out, before this stall had lasted a whole stall timeout. */
+  atEnd?: boolean;
   /**
    * How much of the time since `sinceMs` the stall clock counted (every role
    * running, with the CPU it asked for; run/stall-clock.ts), when start-up or
@@ -99,6 +101,38 @@ export class Watchdog {
       }
     }
     return out;
+  }
+
+  /**
+   * When the end-of-run liveness phase ran out before anything was reported:
+   * the oldest stuck thing, reported now though it has not lasted a stall
+   * timeout. The oldest is the cause. Where synchronize is itself a
+   * callback, a call_rcu thread that missed its wake-up stalls the callbacks
+   * first and the synchronize after; where a grace period hangs, the
+   * synchronize stalls first and the callbacks that wait for it after.
+   * (The writer's own liveness wait is what ran out, not a cause.)
+   * Undefined when nothing is outstanding.
+   */
+  endStall(now: number): StallReport | undefined {
+    const nowMs = Math.round(now);
+    const i32 = this.shared.i32;
+    const lastInvoke = Atomics.load(i32, this.shared.cell(H.LAST_INVOKE_MS));
+    let oldest: { kind: 'gp-stall' | 'callback-stall'; since: number; waiter?: StallReport['waiter'] } | undefined;
+    for (const slot of [this.threads.writer, ...this.threads.fakewriters]) {
+      const s = this.shared.slot(slot);
+      const op = Atomics.load(i32, s + S.OP);
+      if (op === UpdaterOp.None || op === UpdaterOp.Liveness) continue;
+      const opSince = Atomics.load(i32, s + S.OP_SINCE);
+      const since = op === UpdaterOp.Drain || op === UpdaterOp.Barrier ? Math.max(opSince, lastInvoke) : opSince;
+      if (!oldest || since < oldest.since) {
+        oldest = { kind: 'gp-stall', since, waiter: { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs: nowMs - opSince } };
+      }
+    }
+    if (pendingCallbacks(this.shared) > 0) {
+      const since = Math.max(lastInvoke, this.pendingSince >= 0 ? this.pendingSince : nowMs);
+      if (!oldest || since < oldest.since) oldest = { kind: 'callback-stall', since };
+    }
+    return oldest && { ...this.report(oldest.kind, nowMs, oldest.waiter, oldest.since), atEnd: true };
   }
 
   /** Threads that hold read-side sections: readers and registration churners. */
@@ -181,9 +215,10 @@ export function formatStall(r: StallReport): string[] {
       ? `!!! ${r.kind}: ${r.detail}`
       : r.kind === 'gp-stall'
       ? `!!! ${r.kind}: ${r.waiter!.role} (thread ${r.waiter!.thread}) stuck in ${r.waiter!.op} for ${ms(r.waiter!.forMs)}`
-      : `!!! ${r.kind}: ${r.pendingCallbacks} callbacks pending and none invoked for over the stall timeout`,
+      : `!!! ${r.kind}: ${r.pendingCallbacks} callbacks pending and none invoked for ${r.atEnd && r.sinceMs !== undefined ? ms(r.atMs - r.sinceMs) : 'over the stall timeout'}`,
     `    pending callbacks ${r.pendingCallbacks}, oldest queued ${ms(r.oldestPendingMs)} ago`,
   ];
+  if (r.atEnd) lines.push('    found when the end-of-run liveness phase ran out (a stall timeout after the torture phase): the oldest thing outstanding then');
   if (r.stallClockMs !== undefined && r.sinceMs !== undefined) {
     lines.push(`    stall clock: ${ms(r.stallClockMs)} of the ${ms(r.atMs - r.sinceMs)} counted (the rest: start-up, or other load on the machine keeping the run's threads from a CPU)`);
   }

@@ -122,6 +122,11 @@ export class RunMonitors {
 
   readonly clock: StallClock;
 
+  /** The liveness phase ran out with nothing reported: what is stuck (the watchdog's oldest), if anything is. */
+  endStall(nowMs: number): StallReport | undefined {
+    return this.watchdog.endStall(nowMs);
+  }
+
   tick(nowMs: number): { stalls: StallReport[]; findings: Finding[] } {
     this.clock.tick(nowMs);
     return { stalls: [...this.watchdog.check(nowMs), ...this.backlog.check(nowMs)], findings: [...this.gpSeq.check(nowMs), ...this.fwd.check(nowMs)] };

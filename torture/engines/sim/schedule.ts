@@ -190,9 +190,14 @@ export async function runSchedule(env: SimEnv, spec: ScheduleSpec, signal?: Abor
       phase = 'background';
       deadline = now + BACKGROUND_STOP_MS;
     } else if (now > deadline) {
-      endNote = phase === 'stopping'
-        ? { cls: 'gp-stall', message: 'roles did not finish the end-of-run liveness phase' }
-        : { cls: 'callback-stall', message: 'background threads did not stop' };
+      // What is stuck, when the watchdog can tell: its report, with the class of the oldest stuck thing.
+      const stuck = phase === 'stopping' ? monitors.endStall(now) : undefined;
+      if (stuck) stalls.push(stuck);
+      else {
+        endNote = phase === 'stopping'
+          ? { cls: 'gp-stall', message: 'roles did not finish the end-of-run liveness phase' }
+          : { cls: 'callback-stall', message: 'background threads did not stop' };
+      }
       break;
     }
     scheduleControl();

@@ -245,7 +245,14 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
       interruptedBy = String(opts.signal?.reason ?? 'SIGINT');
       break;
     } else if (overdue(now)) {
-      endNote = phase === 'stopping' ? 'roles did not finish the end-of-run liveness phase' : 'background threads did not stop';
+      // What is stuck, when the watchdog can tell: its report, with the class of the oldest stuck thing.
+      const stuck = phase === 'stopping' ? monitors.endStall(now) : undefined;
+      if (stuck) {
+        stalls.push(stuck);
+        for (const l of stallLines(flavor, stuck)) say(l, 'stall');
+      } else {
+        endNote = phase === 'stopping' ? 'roles did not finish the end-of-run liveness phase' : 'background threads did not stop';
+      }
       break;
     }
   }
