@@ -72,6 +72,18 @@ describe('import graph', () => {
     expect(runner).not.toContain('torture/run/options.ts');   // import type { LineKind, RunOptions }
   });
 
+  it('a threads worker loads neither the C path nor the histogram library (its start-up counts against --duration)', () => {
+    const g = graph();
+    const seen = new Set<string>();
+    const walk = (f: string) => { if (seen.has(f)) return; seen.add(f); for (const d of g.get(f) ?? []) walk(d); };
+    walk(join(ROOT, 'torture/engines/threads/worker.ts'));
+    const names = [...seen].map((f) => relative(ROOT, f));
+    expect(names).toContain('torture/roles/reader.ts');
+    expect(names.filter((f) => f.startsWith('torture/c/') && f !== 'torture/c/impl-kind.ts')).toEqual([]);
+    expect(names.filter((f) => f.startsWith('lib/wasm/'))).toEqual([]);
+    expect(names).not.toContain('torture/report/latency.ts');
+  });
+
   it('nothing but torture/cli/ itself and the programmatic API imports torture/cli/', () => {
     const cli = join(ROOT, 'torture/cli') + '/';
     const offenders = [...graph()].filter(([f, deps]) => !f.startsWith(cli) && f !== join(ROOT, 'torture/api.ts') && deps.some((d) => d.startsWith(cli)));

@@ -8,7 +8,8 @@ import { existsSync, readFileSync, readdirSync, rmSync, mkdirSync } from 'node:f
 import { join } from 'node:path';
 import { runCli, scratchDir } from './helpers.js';
 import hdr from 'hdr-histogram-js';
-import { LatencyRecorder } from '../torture/report/latency.js';
+import { LatencyRecorder, bucketOf, bucketValue } from '../torture/report/latency-recorder.js';
+import { LatencyMerger } from '../torture/report/latency.js';
 import { percentileCurve } from '../torture/compare/curves.js';
 import { lineChart } from '../torture/compare/svg.js';
 import { runHtml } from '../torture/compare/html.js';
@@ -26,7 +27,9 @@ describe('charts', () => {
   it('reads a percentile curve off a histogram: starts at the minimum, ends at the maximum', () => {
     const rec = new LatencyRecorder();
     for (let ms = 1; ms <= 100; ms++) rec.recordMs('drain', ms);
-    const { points, count } = percentileCurve(rec.export().drain);
+    const m = new LatencyMerger();
+    m.addRecorded(rec.export());
+    const { points, count } = percentileCurve(m.export().drain);
     expect(count).toBe(100);
     expect(points[0][1]).toBeCloseTo(1, 1);
     expect(points.at(-1)![1]).toBeCloseTo(100, 0);
@@ -36,11 +39,32 @@ describe('charts', () => {
   it('agrees with HdrHistogram getValueAtPercentile at every point of the curve', () => {
     const rec = new LatencyRecorder();
     for (let i = 1; i <= 5000; i++) rec.recordMs('synchronize', (i % 97) * 0.37 + (i % 13 === 0 ? 250 : 0));
-    const encoded = rec.export().synchronize;
+    const m = new LatencyMerger();
+    m.addRecorded(rec.export());
+    const encoded = m.export().synchronize;
     const h = hdr.decodeFromCompressedBase64(encoded, 32, false);
     for (const [x, ms] of percentileCurve(encoded).points.slice(0, -1)) {
       expect(ms, `x=${x}`).toBe(h.getValueAtPercentile(100 * (1 - 10 ** -x)) / 1000);
     }
+  });
+
+  it('records latencies in buckets the main thread reads back within 0.2% (workers load no histogram library)', () => {
+    for (const us of [1, 2, 999, 1023, 1024, 1025, 4097, 65_537, 1_234_567, 3_600_000_000]) {
+      const v = bucketValue(bucketOf(us));
+      expect(Math.abs(v - us) / us, `${us} us read back as ${v}`).toBeLessThan(0.002);
+    }
+    // Buckets are ordered as their values: a percentile never moves below a smaller value.
+    for (let us = 1; us < 200_000; us = Math.ceil(us * 1.01)) expect(bucketOf(us + 1)).toBeGreaterThanOrEqual(bucketOf(us));
+    const m = new LatencyMerger();
+    const a = new LatencyRecorder(), b = new LatencyRecorder();
+    for (let i = 0; i < 900; i++) a.recordMs('synchronize', 2);
+    for (let i = 0; i < 100; i++) b.recordMs('synchronize', 40);
+    m.addRecorded(a.export());
+    m.addRecorded(b.export());
+    const st = m.stats().synchronize;
+    expect(st.count).toBe(1000);
+    expect(st.p50).toBeCloseTo(2, 2);
+    expect(st.p99 / 40).toBeCloseTo(1, 2);
   });
 
   it('draws a chart without data as a labelled empty box instead of failing', () => {

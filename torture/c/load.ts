@@ -11,9 +11,7 @@ import { loadImage } from '../../lib/wasm/image.js';
 import { UsageError } from '../run/parse.js';
 import { compileC } from './compile.js';
 
-export const C_EXTENSIONS = ['.c', '.wasm'];
-
-export const isCImpl = (path: string): boolean => C_EXTENSIONS.includes(extname(path).toLowerCase());
+export { C_EXTENSIONS, isCImpl } from './impl-kind.js';
 
 const loaded = new Map<string, RcuFlavor[]>();
 

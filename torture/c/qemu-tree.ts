@@ -6,13 +6,14 @@
  * how: docs/qemu-mode.md.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import type { RcuFlavor } from '../../lib/rcu/flavor.js';
 import { UsageError } from '../run/parse.js';
 import { compileC, type CBuild } from './compile.js';
 import { flavorsOfWasm } from './load.js';
 import { packageInclude } from './toolchain.js';
+import { isTreeImpl } from './impl-kind.js';
 
 export interface QemuTree {
   root: string;
@@ -29,13 +30,7 @@ export interface QemuTree {
 }
 
 /** Whether an --impl argument names a folder (then it must be a QEMU tree). */
-export function isTreeImpl(path: string): boolean {
-  try {
-    return statSync(resolve(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
+export { isTreeImpl };
 
 /** `git describe --tags --always --dirty` of the tree, or null when it is not a git checkout. */
 function gitDescribe(root: string): string | null {

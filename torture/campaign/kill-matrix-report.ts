@@ -1,7 +1,14 @@
 /** The kill matrix as text: the console table and kill-matrix.md. */
-import { budgetText, type KillMatrix, type KillRow } from './kill-matrix.js';
+import type { KillMatrix, KillRow } from './kill-matrix.js';
+import { SIM_UNBOUNDED_MS } from '../engines/sim/sim-config.js';
 
 const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
+
+/** "60.0s", or "200 schedules" (with the wall-time cap when there is one). */
+export function budgetText(m: Pick<KillMatrix, 'budgetMs' | 'schedules'>): string {
+  if (m.schedules === undefined) return secs(m.budgetMs);
+  return `${m.schedules} schedules${m.budgetMs < SIM_UNBOUNDED_MS ? ` (at most ${secs(m.budgetMs)})` : ''}`;
+}
 
 function found(r: KillRow): string {
   if (r.status === 'needs-sim') return 'needs sim engine';

@@ -21,8 +21,7 @@ import { resolveRunConfig } from '../run/resolve-config.js';
 import { RunFolder, runFolderName, writeFileAtomic, writeJsonAtomic } from '../report/results.js';
 import type { Summary } from '../report/summary.js';
 import { failureList } from '../report/summary.js';
-import { formatKillMatrixMarkdown } from './kill-matrix-report.js';
-import { SIM_UNBOUNDED_MS } from '../engines/sim/sim-config.js';
+import { budgetText, formatKillMatrixMarkdown } from './kill-matrix-report.js';
 
 export type Engine = 'threads' | 'sim';
 
@@ -131,11 +130,6 @@ function reported(s: Summary): Partial<Record<FailureClass, number>> {
 
 const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)}s`);
 
-/** "60.0s", or "200 schedules" (with the wall-time cap when there is one). */
-export function budgetText(m: Pick<KillMatrix, 'budgetMs' | 'schedules'>): string {
-  if (m.schedules === undefined) return secs(m.budgetMs);
-  return `${m.schedules} schedules${m.budgetMs < SIM_UNBOUNDED_MS ? ` (at most ${secs(m.budgetMs)})` : ''}`;
-}
 
 export async function runKillMatrix(opts: KillMatrixOptions): Promise<KillMatrix> {
   const out = opts.out ?? (() => {});

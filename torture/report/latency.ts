@@ -1,71 +1,55 @@
 /**
- * Latency recording: HdrHistogram per thread and operation (microseconds),
- * shipped to the main thread compressed and merged there. Bounded memory
- * whatever the run length: a histogram's size depends on its range, not on
- * how many values it has seen.
+ * Latency statistics in the main thread: the workers' bucket counts
+ * (report/latency-recorder.ts) merged into one HdrHistogram per operation
+ * (microseconds), its percentiles, and the histograms compressed for
+ * summary.json, compare and the report.
  */
 import { createRequire } from 'node:module';
 import type * as Hdr from 'hdr-histogram-js';
+import { HIGHEST_US, bucketValue, type RecordedLatencies } from './latency-recorder.js';
 
 type Histogram = ReturnType<typeof Hdr.build>;
 
-/**
- * Loaded on first use, synchronously (the package is CommonJS): most
- * threads of a run (plain readers) record no latency, and loading it is a
- * good part of a worker's start-up, which counts against --duration.
- */
+/** Loaded on first use, synchronously (the package is CommonJS): only the main thread needs it. */
 let loaded: typeof Hdr | undefined;
 const hdrLib = (): typeof Hdr => (loaded ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr);
 
 /** Loads the library now: the main thread does it while the roles run, not in the teardown after them. */
 export function loadLatencyLibrary(): void { hdrLib(); }
 
-const HIGHEST_US = 3_600_000_000; // one hour
 /**
- * Workers record into packed histograms (small, cheap to ship); the main
- * thread merges into plain 32-bit ones (~90 KB each for this range):
- * decoding, adding and reading percentiles of packed ones took 0.2-0.5 s at
- * the end of a run, against tens of ms plain.
+ * Plain 32-bit histograms (~90 KB each for this range): decoding, adding and
+ * reading percentiles of packed ones took 0.2-0.5 s at the end of a run,
+ * against tens of ms plain.
  */
-const build = (bits: 'packed' | 32 = 'packed'): Histogram => hdrLib().build({
+const build = (): Histogram => hdrLib().build({
   lowestDiscernibleValue: 1, highestTrackableValue: HIGHEST_US, numberOfSignificantValueDigits: 3,
-  bitBucketSize: bits, useWebAssembly: false,
+  bitBucketSize: 32, useWebAssembly: false,
 });
 
 export interface LatencyStats { count: number; p50: number; p90: number; p99: number; max: number; mean: number }
-
-/** Per-thread recorder: op name -> histogram. */
-export class LatencyRecorder {
-  private readonly hist = new Map<string, Histogram>();
-
-  /** `enabled` false: records nothing (the sim engine, whose latencies are virtual and left out of its summary). */
-  constructor(private readonly enabled = true) {}
-
-  recordMs(op: string, ms: number): void {
-    if (!this.enabled) return;
-    let h = this.hist.get(op);
-    if (!h) this.hist.set(op, (h = build()));
-    h.recordValue(Math.min(HIGHEST_US, Math.max(1, Math.round(ms * 1000))));
-  }
-
-  /** Compressed histograms, to cross back to the main thread. */
-  export(): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const [op, h] of this.hist) out[op] = hdrLib().encodeIntoCompressedBase64(h);
-    return out;
-  }
-}
 
 /** Main-thread merge of every thread's histograms. */
 export class LatencyMerger {
   private readonly hist = new Map<string, Histogram>();
 
-  add(encoded: Record<string, string>): void {
-    for (const [op, b64] of Object.entries(encoded)) {
-      let h = this.hist.get(op);
-      if (!h) this.hist.set(op, (h = build(32)));
-      h.add(hdrLib().decodeFromCompressedBase64(b64, 32, false));
+  private of(op: string): Histogram {
+    let h = this.hist.get(op);
+    if (!h) this.hist.set(op, (h = build()));
+    return h;
+  }
+
+  /** A worker's bucket counts (LatencyRecorder.export). */
+  addRecorded(recorded: RecordedLatencies): void {
+    for (const [op, pairs] of Object.entries(recorded)) {
+      const h = this.of(op);
+      for (let i = 0; i < pairs.length; i += 2) h.recordValueWithCount(bucketValue(pairs[i]), pairs[i + 1]);
     }
+  }
+
+  /** Compressed histograms of earlier merges (summary.json's `histograms`: compare merges trials). */
+  add(encoded: Record<string, string>): void {
+    for (const [op, b64] of Object.entries(encoded)) this.of(op).add(hdrLib().decodeFromCompressedBase64(b64, 32, false));
   }
 
   /** Percentiles in milliseconds per operation. */

@@ -16,7 +16,7 @@ import { Random } from './random.js';
 import { STREAMS } from './streams.js';
 import { CallbackTable } from '../checks/callbacks.js';
 import { resolveFlavor } from './flavors.js';
-import { LatencyRecorder, loadLatencyLibrary } from '../report/latency.js';
+import { LatencyRecorder, type RecordedLatencies } from '../report/latency-recorder.js';
 import { SectionTrace, type ReaderRecord } from '../report/reader-record.js';
 
 export type RoleName = 'reader' | 'writer' | 'fakewriter' | 'background' | 'flooder' | 'churner' | 'stutter';
@@ -42,8 +42,8 @@ export interface RoleResult {
   /** A few concrete failure reports, so the summary can show what was seen. */
   examples: { cls: FailureClass; message: string }[];
   pointHits: Record<string, number>;
-  /** Compressed latency histograms per operation (LatencyRecorder.export). */
-  latency: Record<string, string>;
+  /** Latency bucket counts per operation (LatencyRecorder.export). */
+  latency: RecordedLatencies;
   /** Its first failing reader section (readers and churners), if any. */
   firstFailingReader?: ReaderRecord;
 }
@@ -88,9 +88,6 @@ export class RoleContext {
    * threads engine over the run's buffer. The simulation engine passes its own.
    */
   static async create(task: RoleTask, platform?: EnginePlatform): Promise<RoleContext> {
-    // Roles that time something load the histogram library now, before they run: loaded at the
-    // first recordMs it would stall an updater or a busy looper mid-run. Plain readers never need it.
-    if (task.role !== 'reader' || task.config.faults.busyLoop !== undefined) loadLatencyLibrary();
     return new RoleContext(task, await resolveFlavor(task.config.variant, task.config.impl), platform);
   }
 

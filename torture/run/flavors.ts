@@ -17,9 +17,8 @@ import { ThreadsPlatform } from '../../lib/platform/threads.js';
 import { allocateHeap, heapView, planLayout, prefixRegions, type LayoutPlan, type RegionSpec } from '../../lib/shm/layout.js';
 import { UsageError } from './parse.js';
 import { FLAVOR_PREFIX } from './heap-layout.js';
-import { isCImpl, loadCFlavors } from '../c/load.js';
-import { isTreeImpl, loadQemuTreeFlavors } from '../c/qemu-tree.js';
-import { cImageOf } from '../../lib/wasm/flavor.js';
+// The C path loads only for a C --impl: every worker resolves its flavor through here.
+import { isCImpl, isTreeImpl } from '../c/impl-kind.js';
 
 export class FlavorLookupError extends Error {}
 
@@ -184,9 +183,13 @@ export function checkInstance(flavor: RcuFlavor): void {
  */
 export async function loadImplFlavors(path: string, label = path): Promise<RcuFlavor[]> {
   // A folder is a QEMU source tree (QEMU mode: torture/c/qemu-tree.ts).
-  if (isTreeImpl(path)) return uniqueNames(loadQemuTreeFlavors(path, `--qemu ${label}`), label);
+  if (isTreeImpl(path)) {
+    const { loadQemuTreeFlavors } = await import('../c/qemu-tree.js');
+    return uniqueNames(loadQemuTreeFlavors(path, `--qemu ${label}`), label);
+  }
   if (isCImpl(path)) {
     if (!existsSync(resolve(path))) throw new UsageError(`--impl ${label}: no such file`);
+    const { loadCFlavors } = await import('../c/load.js');
     return uniqueNames(loadCFlavors(path, `--impl ${label}`), label);
   }
   const mod = await importImpl(path, label);
@@ -221,6 +224,7 @@ function uniqueNames(flavors: RcuFlavor[], label: string): RcuFlavor[] {
  */
 export async function validateImpl(path: string, label = path): Promise<RcuFlavor[]> {
   const flavors = await loadImplFlavors(path, label);
+  const { cImageOf } = await import('../../lib/wasm/flavor.js');
   for (const f of flavors) {
     if (FLAVORS.some((s) => s.name === f.name)) {
       throw new UsageError(`--impl ${label}: flavor "${f.name}" has the name of a shipped flavor; give it its own name`);

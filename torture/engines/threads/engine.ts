@@ -37,6 +37,8 @@ import { CpuStallClock, publishStallClock } from '../../run/stall-clock.js';
 import { CHECKPOINT_MS, RunMonitors, Tally, endLine, headerLines, stallLines, writerState, type Finding } from '../../run/lifecycle.js';
 
 const TICK_MS = 100;
+/** How often start-up looks whether every role runs. */
+const START_POLL_MS = 5;
 /** After a stall, a crash or an interrupt: how long roles get to stop before the teardown. */
 const ABORT_GRACE_MS = 1000;
 /** How long background threads get to notice their stop flag. */
@@ -170,8 +172,15 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
     : stoppedAt < 0 ? { tortureMs: now - rolesUpAt, phase: 'torture' } : { tortureMs: stoppedAt - rolesUpAt, phase: 'end' };
   const clockNote = (c: RunClock) => (c.phase === 'torture' ? undefined : c.phase === 'end' ? 'end phase' : 'starting workers');
 
+  /** The next tick; during start-up sooner, as soon as the last role runs: the torture clock starts then, not a tick later. */
+  const nextTick = async () => {
+    if (phase !== 'run') return settledOrTick();
+    if (rolesUpAt >= 0) return delay(TICK_MS);
+    const until = elapsed() + TICK_MS;
+    while (elapsed() < until && !rolesUp()) await delay(START_POLL_MS);
+  };
   for (;;) {
-    await (phase === 'run' ? delay(TICK_MS) : settledOrTick());
+    await nextTick();
     const now = elapsed();
     if (rolesUpAt < 0 && rolesUp()) {
       rolesUpAt = now;
@@ -305,7 +314,7 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const { failures, examples } = tally;
 
   const latency = new LatencyMerger();
-  for (const r of results) latency.add(r.latency);
+  for (const r of results) latency.addRecorded(r.latency);
   const pointHits: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.pointHits)) pointHits[k] = (pointHits[k] ?? 0) + v;
 
