@@ -58,19 +58,21 @@ export function runReader(ctx: RoleContext): void {
   const behaviour = readerBehaviour(cfg, ctx.task.index);
   const busy = behaviour === 'busy' ? new BusyLoop(ctx, rcu) : null;
   const sleeps = behaviour === 'sleepy' ? new SectionSleeps(ctx, rcu) : null;
+  // Kept as an int32 (a small integer to V8): the delay closure captures it, and a uint32
+  // above 2^31 stored there is a heap number allocated per section. Compared as uint32.
   let draw = 0;
 
   /** rcu_read_delay(): the rcutorture-shaped delay of an ordinary section. */
   const delay: SectionBody = () => {
-    if (draw >= yieldBelow) return;
+    if (draw >>> 0 >= yieldBelow) return;
     const t0 = p.now();
-    if (draw < longBelow) {
+    if (draw >>> 0 < longBelow) {
       ctx.count(LONG);
       ctx.setActivity(Activity.Sleeping);
       p.sleep(rf.longDelayMs);
       ctx.setActivity(Activity.Outside);
       trace.mark(DELAY.long, p.now() - t0);
-    } else if (draw < shortBelow) {
+    } else if (draw >>> 0 < shortBelow) {
       ctx.count(SHORT);
       const until = t0 + rf.shortDelayUs / 1000;
       let now = t0;
@@ -109,7 +111,7 @@ export function runReader(ctx: RoleContext): void {
         if (!ctx.running()) break;
         holdWhilePaused(ctx, rcu);
       }
-      draw = random.next32();
+      draw = random.next32() | 0;
       let nest = 0;
       if (((draw << 16) >>> 0) < nestBelow) {
         nest = nestDepth(draw, rf.maxNesting);
@@ -117,7 +119,7 @@ export function runReader(ctx: RoleContext): void {
       }
       // Bit 16 (outside the bits above): the nest around the delay or closed before it.
       // A plain section whose draw asks for no delay runs no body at all.
-      section.run(nest, body !== delay || draw < yieldBelow ? body : null, (draw & 0x10000) === 0);
+      section.run(nest, body !== delay || draw >>> 0 < yieldBelow ? body : null, (draw & 0x10000) === 0);
       busy?.afterSection();
       if (rcu.quiescentState && n % QS_EVERY === 0) rcu.quiescentState();
       sleeps?.betweenSections();
