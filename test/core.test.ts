@@ -28,6 +28,10 @@ describe.concurrent('rcutorture run', () => {
     expect(s.counters.callbacksInvoked).toBeGreaterThan(0);
     expect(s.counters.callbacksPending).toBe(0);
     expect(s.readerPipe).toHaveLength(11);
+    // Every section is in both histograms exactly once (readers count plain sections in batches and flush them at the end).
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(sum(s.readerPipe)).toBe(s.counters.reads);
+    expect(sum(s.readerBatch)).toBe(s.counters.reads);
     expect(s.interrupted).toBe(false);
     expect(existsSync(join(results, readdirSync(results)[0], 'log.txt'))).toBe(true);
   });

@@ -125,6 +125,7 @@ export function runReader(ctx: RoleContext): void {
       sleeps?.betweenSections();
     }
   } finally {
+    section.flush();
     f64[st + ST.READ_MS] = p.now() - t0;
     ctx.setActivity(Activity.Exited);
   }
