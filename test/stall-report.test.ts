@@ -2,7 +2,7 @@
 // that can really be holding the stalled call up (issue 18 item 7).
 import { describe, expect, it } from 'vitest';
 import { allocateHeap, planLayout } from '../dist/lib/shm/layout.js';
-import { S, ST, SharedRun, harnessRegions } from '../dist/torture/run/heap-layout.js';
+import { H, S, ST, SharedRun, harnessRegions } from '../dist/torture/run/heap-layout.js';
 import { Watchdog, formatStall } from '../dist/torture/checks/watchdog.js';
 import { VIRTUAL_STALL_CLOCK } from '../dist/torture/run/stall-clock.js';
 import { linuxStallLine } from '../dist/torture/report/linux-lines.js';
@@ -23,7 +23,12 @@ function setup() {
   const set = (slot: number, cell: number, v: number) => { shared.i32[shared.slot(slot) + cell] = v; };
   // A reader making progress: its read count moved since the last tick.
   const reading = (...slots: number[]) => { for (const s of slots) shared.f64[shared.stats(s) + ST.READS]++; };
-  return { dog, set, reading };
+  // Callbacks queued by the writer and not invoked; the last invocation at `lastInvoke`.
+  const pending = (n: number, lastInvoke: number) => {
+    shared.f64[shared.stats(3) + ST.CB_QUEUED] += n;
+    shared.i32[shared.cell(H.LAST_INVOKE_MS)] = lastInvoke;
+  };
+  return { dog, set, reading, pending };
 }
 
 describe('stall report', () => {
@@ -75,5 +80,34 @@ describe('stall report', () => {
     const stuck = r.holdouts.filter((h) => h.activity.startsWith('no progress'));
     expect(stuck.length).toBe(3);
     for (const h of stuck) expect(h.forMs).toBeLessThanOrEqual(r.waiter!.forMs);
+  });
+
+  describe('when the end-of-run liveness phase runs out first: the oldest stuck thing, with its class', () => {
+    it('callbacks stranded before the synchronize began: a callback-stall (a call_rcu thread that missed its wake-up)', () => {
+      const { dog, set, pending } = setup();
+      dog.check(0);
+      pending(3, 200);
+      dog.check(300);
+      set(3, S.OP_SINCE, 500); set(3, S.OP, SYNCHRONIZE);
+      const r = dog.endStall(900)!;
+      expect(r).toMatchObject({ kind: 'callback-stall', atEnd: true, sinceMs: 300, pendingCallbacks: 3 });
+      expect(formatStall(r).join('\n')).toContain('found when the end-of-run liveness phase ran out');
+    });
+
+    it('a synchronize stuck before the callbacks stopped: a gp-stall naming it (callbacks wait for its grace period)', () => {
+      const { dog, set, pending } = setup();
+      dog.check(0);
+      set(3, S.OP_SINCE, 100); set(3, S.OP, SYNCHRONIZE);
+      pending(2, 400);
+      dog.check(450);
+      const r = dog.endStall(900)!;
+      expect(r).toMatchObject({ kind: 'gp-stall', atEnd: true, waiter: { thread: 3, op: 'synchronize', forMs: 800 } });
+    });
+
+    it('nothing outstanding: no report (the run keeps its bare note)', () => {
+      const { dog } = setup();
+      dog.check(0);
+      expect(dog.endStall(900)).toBeUndefined();
+    });
   });
 });
