@@ -175,7 +175,8 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   /** The next tick; during start-up sooner, as soon as the last role runs: the torture clock starts then, not a tick later. */
   const nextTick = async () => {
     if (phase !== 'run') return settledOrTick();
-    if (rolesUpAt >= 0) return delay(TICK_MS);
+    // The tick that ends the torture phase comes at its duration, not up to a tick after it.
+    if (rolesUpAt >= 0) return delay(Math.max(1, Math.min(TICK_MS, rolesUpAt + cfg.durationMs - elapsed())));
     const until = elapsed() + TICK_MS;
     while (elapsed() < until && !rolesUp()) await delay(START_POLL_MS);
   };
