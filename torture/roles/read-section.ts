@@ -22,7 +22,7 @@ import type { SectionTrace } from '../report/reader-record.js';
 /**
  * Plain sections (no body, pipe 0, batch 0: nearly all of them) are counted
  * in a field and added to the shared statistics this often, and by flush():
- * three stores into shared memory per section were a tenth of its cost. A
+ * three stores into shared memory per section drew a tenth of its CPU-profile samples. A
  * section with a body (a delay, a sleep, a busy loop) is counted at once, so
  * the counts a monitor reads lag by a few microseconds of plain sections.
  */
