@@ -11,8 +11,6 @@ import { loadImage } from '../../lib/wasm/image.js';
 import { UsageError } from '../run/parse.js';
 import { compileC } from './compile.js';
 
-export { C_EXTENSIONS, isCImpl } from './impl-kind.js';
-
 const loaded = new Map<string, RcuFlavor[]>();
 
 /** The flavors of a compiled module file. Throws a UsageError naming what is wrong. */

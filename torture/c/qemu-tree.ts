@@ -29,9 +29,6 @@ export interface QemuTree {
   hasForceRcu: boolean;
 }
 
-/** Whether an --impl argument names a folder (then it must be a QEMU tree). */
-export { isTreeImpl };
-
 /** `git describe --tags --always --dirty` of the tree, or null when it is not a git checkout. */
 function gitDescribe(root: string): string | null {
   if (!existsSync(join(root, '.git'))) return null;

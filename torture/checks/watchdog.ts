@@ -70,22 +70,11 @@ export class Watchdog {
     const nowMs = Math.round(now);
     const out: StallReport[] = [];
     this.trackReaders(nowMs);
-    const i32 = this.shared.i32;
-    for (const slot of [this.threads.writer, ...this.threads.fakewriters]) {
-      const s = this.shared.slot(slot);
-      const op = Atomics.load(i32, s + S.OP);
-      if (op === UpdaterOp.None) continue;
-      const opSince = Atomics.load(i32, s + S.OP_SINCE);
-      const forMs = nowMs - opSince;
-      const key = `gp:${slot}:${opSince}`;
-      // A drain or barrier waits for callbacks, however many are queued (a flood's thousands): it
-      // is stalled when none has run for the stall timeout, not when the backlog takes longer.
-      // Falling behind for good is the backlog and forward-progress checks' verdict.
-      const waitsForCallbacks = op === UpdaterOp.Drain || op === UpdaterOp.Barrier;
-      const quietSince = waitsForCallbacks ? Math.max(opSince, Atomics.load(i32, this.shared.cell(H.LAST_INVOKE_MS))) : opSince;
-      if (this.clock.age(quietSince, nowMs) > this.stallTimeoutMs && !this.reported.has(key)) {
+    for (const c of this.outstandingCalls(nowMs)) {
+      const key = `gp:${c.waiter.thread}:${c.opSince}`;
+      if (this.clock.age(c.quietSince, nowMs) > this.stallTimeoutMs && !this.reported.has(key)) {
         this.reported.add(key);
-        out.push(this.report('gp-stall', nowMs, { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs }, opSince));
+        out.push(this.report('gp-stall', nowMs, c.waiter, c.opSince));
       }
     }
     const pending = pendingCallbacks(this.shared);
@@ -93,8 +82,7 @@ export class Watchdog {
       this.pendingSince = -1;
     } else {
       if (this.pendingSince < 0) this.pendingSince = nowMs;
-      const lastInvoke = Atomics.load(i32, this.shared.cell(H.LAST_INVOKE_MS));
-      const quietSince = Math.max(lastInvoke, this.pendingSince);
+      const quietSince = this.callbacksQuietSince(this.pendingSince);
       if (this.clock.age(quietSince, nowMs) > this.stallTimeoutMs && !this.reported.has('cb')) {
         this.reported.add('cb');
         out.push(this.report('callback-stall', nowMs, undefined, quietSince));
@@ -115,24 +103,46 @@ export class Watchdog {
    */
   endStall(now: number): StallReport | undefined {
     const nowMs = Math.round(now);
-    const i32 = this.shared.i32;
-    const lastInvoke = Atomics.load(i32, this.shared.cell(H.LAST_INVOKE_MS));
     let oldest: { kind: 'gp-stall' | 'callback-stall'; since: number; waiter?: StallReport['waiter'] } | undefined;
-    for (const slot of [this.threads.writer, ...this.threads.fakewriters]) {
-      const s = this.shared.slot(slot);
-      const op = Atomics.load(i32, s + S.OP);
-      if (op === UpdaterOp.None || op === UpdaterOp.Liveness) continue;
-      const opSince = Atomics.load(i32, s + S.OP_SINCE);
-      const since = op === UpdaterOp.Drain || op === UpdaterOp.Barrier ? Math.max(opSince, lastInvoke) : opSince;
-      if (!oldest || since < oldest.since) {
-        oldest = { kind: 'gp-stall', since, waiter: { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs: nowMs - opSince } };
-      }
+    for (const c of this.outstandingCalls(nowMs)) {
+      if (c.op === UpdaterOp.Liveness) continue;
+      if (!oldest || c.quietSince < oldest.since) oldest = { kind: 'gp-stall', since: c.quietSince, waiter: c.waiter };
     }
     if (pendingCallbacks(this.shared) > 0) {
-      const since = Math.max(lastInvoke, this.pendingSince >= 0 ? this.pendingSince : nowMs);
+      const since = this.callbacksQuietSince(this.pendingSince >= 0 ? this.pendingSince : nowMs);
       if (!oldest || since < oldest.since) oldest = { kind: 'callback-stall', since };
     }
     return oldest && { ...this.report(oldest.kind, nowMs, oldest.waiter, oldest.since), atEnd: true };
+  }
+
+  /**
+   * The update-side calls outstanding now, each with the time it has been
+   * quiet since. A drain or barrier waits for callbacks, however many are
+   * queued (a flood's thousands): it is quiet since the later of its start
+   * and the last callback invoked, so it is stalled when none has run for
+   * the stall timeout, not when the backlog takes longer. Falling behind for
+   * good is the backlog and forward-progress checks' verdict.
+   */
+  private outstandingCalls(nowMs: number): { op: number; opSince: number; quietSince: number; waiter: NonNullable<StallReport['waiter']> }[] {
+    const i32 = this.shared.i32;
+    const out = [];
+    for (const slot of [this.threads.writer, ...this.threads.fakewriters]) {
+      const s = this.shared.slot(slot);
+      const op = Atomics.load(i32, s + S.OP);
+      if (op === UpdaterOp.None) continue;
+      const opSince = Atomics.load(i32, s + S.OP_SINCE);
+      const waitsForCallbacks = op === UpdaterOp.Drain || op === UpdaterOp.Barrier;
+      out.push({
+        op, opSince, quietSince: waitsForCallbacks ? this.callbacksQuietSince(opSince) : opSince,
+        waiter: { thread: slot, role: this.roleOf(slot), op: UPDATER_OP_NAMES[op], forMs: nowMs - opSince },
+      });
+    }
+    return out;
+  }
+
+  /** Since when no callback has been invoked, counting from `from` at the earliest. */
+  private callbacksQuietSince(from: number): number {
+    return Math.max(from, Atomics.load(this.shared.i32, this.shared.cell(H.LAST_INVOKE_MS)));
   }
 
   /** Threads that hold read-side sections: readers and registration churners. */

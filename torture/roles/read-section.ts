@@ -22,9 +22,10 @@ import type { SectionTrace } from '../report/reader-record.js';
 /**
  * Plain sections (no body, pipe 0, batch 0: nearly all of them) are counted
  * in a field and added to the shared statistics this often, and by flush():
- * three stores into shared memory per section drew a tenth of its CPU-profile samples. A
- * section with a body (a delay, a sleep, a busy loop) is counted at once, so
- * the counts a monitor reads lag by a few microseconds of plain sections.
+ * three stores into shared memory per section drew a tenth of its samples
+ * in a CPU profile. A section with a body (a delay, a sleep, a busy loop)
+ * is counted at once, so the counts a monitor reads lag by a few
+ * microseconds of plain sections.
  */
 const FLUSH_EVERY = 64;
 

@@ -156,7 +156,7 @@ export class CpuStallClock implements StallClock {
     const n = this.wall.length;
     if (!this.from || n === 0) return 1;
     const wallMs = this.wall[n - 1] - this.from.wall;
-    return wallMs <= 0 ? 1 : (this.stall[n - 1] - this.from.stall) / wallMs;
+    return wallMs <= 0 ? 1 : this.counted() / wallMs;
   }
 
   counted(): number {
