@@ -94,7 +94,7 @@ describe('stall clock', () => {
   });
 
   it('is published for the roles: they read the last value, not extrapolated (a starved main thread must not make it run at the wall rate)', () => {
-    const i32 = new Int32Array(new SharedArrayBuffer(16 * 4));
+    const i32 = new Int32Array(new SharedArrayBuffer(H.SIZE * 4));
     const shared = { i32, cell: (h: number) => h };
     expect(readStallClock(shared)).toBe(0);
     publishStallClock(shared, 700.6);

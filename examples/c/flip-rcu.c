@@ -46,9 +46,11 @@ static void mutex_unlock(volatile uint32_t *m) {
 
 /* ---- readers ------------------------------------------------------------- */
 
+/* A cache line each, as liburcu's rcu_reader: packed side by side, every
+ * section's store would take the neighbours' counters from core to core. */
 struct reader {
   volatile uint32_t ctr;  /* 0 outside a section, else GP_ONLINE | phase at entry */
-};
+} __attribute__((aligned(64)));
 
 static struct reader readers[MAX_THREADS];
 static volatile uint32_t reader_slots;  /* high-water mark of registered slots */

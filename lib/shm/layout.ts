@@ -32,6 +32,21 @@ export interface LayoutPlan {
 export const FIRST_CELL = 2;
 
 /**
+ * A cache line in cells (64 bytes). Cells that one thread writes often and
+ * others read on their hot path go on lines of their own, as liburcu aligns
+ * its rcu_reader and crossbeam pads its epochs: a reader's section store
+ * must not drag a neighbour's record, nor a free-list update the pointer
+ * every reader loads, from core to core (false sharing). The buffer itself
+ * starts on a page, so a cell index that is a multiple of this starts a line.
+ */
+export const CACHE_LINE_CELLS = 16;
+
+/** `words` rounded up to whole cache lines. */
+export function wholeLines(words: number): number {
+  return Math.ceil(words / CACHE_LINE_CELLS) * CACHE_LINE_CELLS;
+}
+
+/**
  * `firstCell` reserves the cells below it (a C module's image lives at the
  * bottom of the heap; see lib/wasm/heap.ts).
  */

@@ -13,7 +13,7 @@
  */
 import { type AttachConfig, type CounterSpec, type FailureClass, type FlavorCaps, type RcuFlavor, type RcuInstance } from '../rcu/flavor.js';
 import type { Platform } from '../platform/platform.js';
-import type { Heap } from '../shm/layout.js';
+import { CACHE_LINE_CELLS, type Heap } from '../shm/layout.js';
 import { CThreadExit, platformImports } from './imports.js';
 import type { CFlavorDesc, CEntry, CImage } from './image.js';
 import { guard } from './traps.js';
@@ -38,7 +38,13 @@ export function cImageOf(flavor: RcuFlavor): CImage | undefined {
   return images.get(flavor);
 }
 
-const tlsStride = (img: CImage) => Math.ceil(Math.max(img.tlsSize, 4) / Math.max(img.tlsAlign, 4)) * Math.max(img.tlsAlign, 4);
+/**
+ * Bytes between two threads' TLS blocks: whole cache lines, as native threads'
+ * blocks never share one (a thread-local rcu_reader, as in QEMU, would else
+ * drag its neighbour's from core to core at every section).
+ */
+const tlsAlignBytes = (img: CImage) => Math.max(img.tlsAlign, CACHE_LINE_CELLS * 4);
+const tlsStride = (img: CImage) => Math.ceil(Math.max(img.tlsSize, 4) / tlsAlignBytes(img)) * tlsAlignBytes(img);
 
 function checkDesc(d: CFlavorDesc): { caps: FlavorCaps; expected: FailureClass[] } {
   const it = `flavor "${d.name}"`;
@@ -76,7 +82,7 @@ export function cFlavors(img: CImage, source: string): RcuFlavor[] {
       layout: (cfg) => [
         // Slot maxThreads is the main thread's.
         { name: 'c.stacks', words: ((cfg.maxThreads + 1) * STACK_BYTES) / 4, align: STACK_ALIGN_CELLS },
-        { name: 'c.tls', words: ((cfg.maxThreads + 1) * tlsStride(img)) / 4, align: Math.max(img.tlsAlign, 4) / 4 },
+        { name: 'c.tls', words: ((cfg.maxThreads + 1) * tlsStride(img)) / 4, align: tlsAlignBytes(img) / 4 },
       ],
       attach: (platform, heap, cfg) => attachC(img, d, platform, heap, cfg),
     };

@@ -6,30 +6,35 @@
  * Per-thread statistics are Float64 (reads overflow int32 in minutes); only
  * the owning thread writes them, the main thread only reads.
  */
-import type { LayoutPlan, RegionSpec } from '../../lib/shm/layout.js';
+import { CACHE_LINE_CELLS, wholeLines, type LayoutPlan, type RegionSpec } from '../../lib/shm/layout.js';
 import { RCU_HEAD_WORDS } from '../../lib/shm/mpsc-queue.js';
 import { FAILURE_CLASSES } from '../checks/classes.js';
 
 export const FLAVOR_PREFIX = 'flavor.';
 
-/** Control cells. */
+/**
+ * Control cells. The first cache line holds what every reader loads on its
+ * hot path (the current element, the phase, the stutter flag); the second
+ * what changes at every allocation, callback or statistics tick, so that
+ * those stores do not take the readers' line away from them.
+ */
 export const H = {
   ABORT: 0,         // non-zero: tear down, every Platform wait throws
   PHASE: 1,         // Phase below
   BG_STOP: 2,       // background threads stop
   CURRENT: 3,       // rcu_torture_current: the RCU-protected pointer
-  FREE_LOCK: 4,     // protects the element free list
-  FREE_HEAD: 5,
-  FREE_COUNT: 6,
-  LAST_INVOKE_MS: 7,
-  PAUSED: 8,        // stutter: roles hold still while non-zero
-  STALL_MS: 9,      // the stall clock in whole ms, as the main thread last published it (run/stall-clock.ts)
-  SIZE: 12,
+  PAUSED: 4,        // stutter: roles hold still while non-zero
+  FREE_LOCK: CACHE_LINE_CELLS,      // protects the element free list
+  FREE_HEAD: CACHE_LINE_CELLS + 1,
+  FREE_COUNT: CACHE_LINE_CELLS + 2,
+  LAST_INVOKE_MS: CACHE_LINE_CELLS + 3,
+  STALL_MS: CACHE_LINE_CELLS + 4,   // the stall clock in whole ms, as the main thread last published it (run/stall-clock.ts)
+  SIZE: 2 * CACHE_LINE_CELLS,
 } as const;
 
 export const enum Phase { Run = 0, Stop = 1 }
 
-/** Thread slot cells. */
+/** Thread slot cells: a cache line per slot (a reader's heartbeat store must not take an updater's line). */
 export const S = {
   STARTED: 0,          // set to 1 by the role once its worker has attached and is about to run
   ACTIVITY: 1,
@@ -40,7 +45,7 @@ export const S = {
   HEARTBEAT: 6,        // bumped by the role as it loops (RoleContext.beat); still = hung outside RCU calls
   PARKED: 7,           // cell this thread is blocked on in Platform.wait, plus one (0 = not waiting)
   OS_TID: 8,           // OS thread id of the worker running this slot's role, once it runs (-1: unknown; 0: not yet)
-  SIZE: 9,
+  SIZE: CACHE_LINE_CELLS,
 } as const;
 
 export const enum Activity { Outside = 0, Section = 1, Sleeping = 2, BusyLoop = 3, Offline = 4, Updating = 5, Exited = 6 }
@@ -62,7 +67,11 @@ export const CB = {
   SIZE: RCU_HEAD_WORDS + 5,
 } as const;
 
-/** Torture elements (struct rcu_torture): callback header, then the payload. */
+/**
+ * Torture elements (struct rcu_torture): callback header, then the payload;
+ * a cache line each, so that the writer preparing the next element does not
+ * take the line of the one readers hold.
+ */
 export const E = {
   PIPE: CB.SIZE,
   MBTEST: CB.SIZE + 1,
@@ -70,7 +79,7 @@ export const E = {
   DATA: CB.SIZE + 3,       // a value derived from GEN; POISON once freed
   STATE: CB.SIZE + 4,      // ElementState
   NEXT: CB.SIZE + 5,       // free list / writer's removed list link
-  SIZE: CB.SIZE + 6,
+  SIZE: wholeLines(CB.SIZE + 6),
 } as const;
 export const enum ElementState { Free = 0, Current = 1, RemovedSync = 2, CallbackPending = 3 }
 export const POISON = 0x6b6b6b6b;
@@ -136,6 +145,8 @@ export const ST = {
   SIZE: 80,
 } as const;
 
+if ((2 * ST.SIZE) % CACHE_LINE_CELLS !== 0) throw new Error('a thread\'s statistics block must be whole cache lines');
+
 // Fixed layout, checked once at load: one error counter per failure class
 // between ERR_BASE and READ_MS (a new class past the room would silently
 // count as reader milliseconds).
@@ -151,14 +162,15 @@ export interface HarnessSizes {
 
 export function harnessRegions(sz: HarnessSizes): RegionSpec[] {
   return [
-    { name: 'h.control', words: H.SIZE },
-    { name: 'h.slots', words: S.SIZE * sz.threads },
-    { name: 'h.elements', words: E.SIZE * sz.elements },
+    { name: 'h.control', words: H.SIZE, align: CACHE_LINE_CELLS },
+    { name: 'h.slots', words: S.SIZE * sz.threads, align: CACHE_LINE_CELLS },
+    { name: 'h.elements', words: E.SIZE * sz.elements, align: CACHE_LINE_CELLS },
     { name: 'h.cbnodes', words: N.SIZE * sz.cbNodes },
     { name: 'h.fifo', words: sz.threads },                      // last PSEQ invoked per producer
     { name: 'h.cbseq', words: Q.SIZE * sz.threads },            // per-producer queued/invoked counts (checks/drain.ts)
     { name: 'h.fwd', words: FWD.SIZE * MAX_FLOODERS },         // forward-progress probes (faults/forward-progress.ts)
-    { name: 'h.stats', words: 2 * ST.SIZE * sz.threads, align: 2 },
+    // Float64, and each thread's block on lines of its own (ST.SIZE is whole lines).
+    { name: 'h.stats', words: 2 * ST.SIZE * sz.threads, align: CACHE_LINE_CELLS },
   ];
 }
 

@@ -44,27 +44,31 @@
  * gpSeqSnap the harness took when it was queued (at an epoch <= the bag's).
  */
 import type { Platform } from '../../platform/platform.js';
-import type { Heap, RegionSpec } from '../../shm/layout.js';
+import { CACHE_LINE_CELLS, wholeLines, type Heap, type RegionSpec } from '../../shm/layout.js';
 import { gpSeqDone, gpSeqSnap, type AttachConfig, type BackgroundThread, type FlavorConfig, type RcuFlavor, type RcuInstance } from '../flavor.js';
 import { Event, eventInit } from '../../shm/event.js';
 import { QUEUE_POINTS, READ_SIDE_POINTS } from '../common/points.js';
 import { HEAD_FUNC, MPSC_QUEUE_WORDS, MpscQueue, mpscQueueInit } from '../../shm/mpsc-queue.js';
 import { MARKER_DONE, MARKER_WORDS, invokeNode, queueMarker } from '../common/markers.js';
 
-/** Control cells. */
+/**
+ * Control cells, each group on a cache line of its own (crossbeam pads its
+ * global epoch): the epoch every pin loads; what an unpin looks at and
+ * bumps while updaters wait; the collector's event, set at every call_rcu.
+ */
 const C = {
   EPOCH: 0,
-  WAITERS: 1,     // updaters waiting for an unpin
-  UNPIN_SEQ: 2,   // bumped (and woken) by an unpin while someone waits
-  READY: 3,       // event: call_rcu queued something for the collector
-  SIZE: 4,
+  WAITERS: CACHE_LINE_CELLS,          // updaters waiting for an unpin
+  UNPIN_SEQ: CACHE_LINE_CELLS + 1,    // bumped (and woken) by an unpin while someone waits
+  READY: 2 * CACHE_LINE_CELLS,        // event: call_rcu queued something for the collector
+  SIZE: 2 * CACHE_LINE_CELLS + 1,
 } as const;
 
-/** Per-slot cells: the pin, then a drain marker (rcu_head + done event). */
+/** Per-slot cells, a cache line each (crossbeam's CachePadded Local): the pin, then a drain marker (rcu_head + done event). */
 const P = {
   PIN: 0,         // 0 unpinned, else (epoch << 1) | ACTIVE
   MARKER: 1,      // a marker (common/markers.ts): rcu_head + done event
-  SIZE: 1 + MARKER_WORDS,
+  SIZE: wholeLines(1 + MARKER_WORDS),
 } as const;
 const ACTIVE = 1;
 /** How long an idle collector or a blocked advance waits before looking again. */
@@ -75,11 +79,15 @@ export const BAG_CAPACITY = 64;
 
 function ebrLayout(cfg: FlavorConfig): RegionSpec[] {
   return [
-    { name: 'control', words: C.SIZE, init: () => [0, 0, 0, eventInit(false)] },
-    { name: 'queue', words: MPSC_QUEUE_WORDS, init: mpscQueueInit },
+    {
+      name: 'control', words: C.SIZE, align: CACHE_LINE_CELLS,
+      init: () => { const c = new Array<number>(C.SIZE).fill(0); c[C.READY] = eventInit(false); return c; },
+    },
+    { name: 'queue', words: MPSC_QUEUE_WORDS, init: mpscQueueInit, align: CACHE_LINE_CELLS },
     {
       name: 'pins',
       words: P.SIZE * cfg.maxThreads,
+      align: CACHE_LINE_CELLS,
       init: () => {
         const a = new Array<number>(P.SIZE * cfg.maxThreads).fill(0);
         for (let s = 0; s < cfg.maxThreads; s++) a[s * P.SIZE + P.MARKER + MARKER_DONE] = eventInit(false);
