@@ -1,6 +1,8 @@
 /**
- * The threads engine: the Platform on real worker threads, mapped onto
- * `Atomics` over the run's SharedArrayBuffer.
+ * The threads engine: the Platform on real worker threads, its memory
+ * accesses atomic operations on the run's shared buffer (wasm-atomics.ts:
+ * inlined WebAssembly when the heap is a shared WebAssembly.Memory, else
+ * `Atomics`), its waits `Atomics.wait`.
  *
  * Every blocking call waits in slices and checks the run's abort cell between
  * them, so a thread stuck inside an implementation under test unwinds with
@@ -8,6 +10,7 @@
  */
 import { PlatformAbort, type MemoryOrder, type Platform, type WaitResult } from './platform.js';
 import { PointInjector, type PointInjection } from './points.js';
+import { jsAtomics, wasmAtomics, type CellAtomics } from './wasm-atomics.js';
 
 export interface ThreadsPlatformOptions {
   /** Cell that becomes non-zero when the run is torn down. */
@@ -25,6 +28,8 @@ export interface ThreadsPlatformOptions {
   injection?: PointInjection;
   /** Uniform [0,1) stream for injection decisions (seeded by the harness). */
   random?: () => number;
+  /** The heap as a shared WebAssembly.Memory (its buffer is `i32`'s): accesses go through inlined wasm atomics. */
+  memory?: WebAssembly.Memory;
 }
 
 /** Longest single sleep slice (and wait slice without a park cell); bounds how long an abort takes to be noticed. */
@@ -36,10 +41,13 @@ export class ThreadsPlatform implements Platform {
   private readonly injector: PointInjector | null;
   private readonly abortCell: number;
   private readonly parkCell: number | undefined;
+  /** The atomic operations on the heap; one kind per thread, so every call site stays monomorphic. */
+  private readonly cells: CellAtomics;
   /** Run start relative to this thread's performance clock (timeOrigin differs per thread and its getter is slow). */
   private readonly startMs: number;
 
   constructor(readonly i32: Int32Array, opts: ThreadsPlatformOptions) {
+    this.cells = opts.memory ? wasmAtomics(opts.memory) : jsAtomics(i32);
     this.abortCell = opts.abortCell;
     this.parkCell = opts.parkCell;
     this.startMs = opts.epochMs - performance.timeOrigin;
@@ -48,18 +56,18 @@ export class ThreadsPlatform implements Platform {
       : null;
   }
 
-  load(cell: number, _order?: MemoryOrder): number { return Atomics.load(this.i32, cell); }
-  store(cell: number, value: number, _order?: MemoryOrder): void { Atomics.store(this.i32, cell, value); }
-  exchange(cell: number, value: number, _order?: MemoryOrder): number { return Atomics.exchange(this.i32, cell, value); }
+  load(cell: number, _order?: MemoryOrder): number { return this.cells.load(cell); }
+  store(cell: number, value: number, _order?: MemoryOrder): void { this.cells.store(cell, value); }
+  exchange(cell: number, value: number, _order?: MemoryOrder): number { return this.cells.exchange(cell, value); }
   compareExchange(cell: number, expected: number, desired: number, _order?: MemoryOrder): number {
-    return Atomics.compareExchange(this.i32, cell, expected, desired);
+    return this.cells.compareExchange(cell, expected, desired);
   }
-  fetchAdd(cell: number, delta: number, _order?: MemoryOrder): number { return Atomics.add(this.i32, cell, delta); }
-  fetchOr(cell: number, bits: number, _order?: MemoryOrder): number { return Atomics.or(this.i32, cell, bits); }
-  fetchAnd(cell: number, bits: number, _order?: MemoryOrder): number { return Atomics.and(this.i32, cell, bits); }
+  fetchAdd(cell: number, delta: number, _order?: MemoryOrder): number { return this.cells.fetchAdd(cell, delta); }
+  fetchOr(cell: number, bits: number, _order?: MemoryOrder): number { return this.cells.fetchOr(cell, bits); }
+  fetchAnd(cell: number, bits: number, _order?: MemoryOrder): number { return this.cells.fetchAnd(cell, bits); }
   /**
-   * Every access of this engine is an `Atomics` operation, and those are
-   * sequentially consistent: they already appear in one total order that
+   * Every access of this engine is an atomic operation (wasm or `Atomics`),
+   * and those are sequentially consistent: they already appear in one total order that
    * respects program order, so a fence has nothing left to order. (An
    * `Atomics.add` on a shared cell here would only add cache-line traffic
    * to every read-side critical section.) The sim engine's TSO mode is where
@@ -128,6 +136,6 @@ export class ThreadsPlatform implements Platform {
   }
 
   private checkAbort(): void {
-    if (Atomics.load(this.i32, this.abortCell) !== 0) throw new PlatformAbort();
+    if (this.cells.load(this.abortCell) !== 0) throw new PlatformAbort();
   }
 }

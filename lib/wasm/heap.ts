@@ -23,9 +23,23 @@ export function reservedCells(flavor: RcuFlavor): number {
   return img ? Math.ceil(img.heapBase / 16) * 4 : FIRST_CELL;
 }
 
-export function allocateRunHeap(flavor: RcuFlavor, specs: RegionSpec[], plan: LayoutPlan): RunHeap {
+/**
+ * `asMemory`: a flavor that is not C gets its heap as a shared
+ * WebAssembly.Memory too (the threads engine's Platform then accesses it
+ * through inlined wasm atomics, lib/platform/wasm-atomics.ts); without it,
+ * a plain SharedArrayBuffer (the sim engine, whose accesses are plain reads
+ * and writes under the baton).
+ */
+export function allocateRunHeap(flavor: RcuFlavor, specs: RegionSpec[], plan: LayoutPlan, asMemory = false): RunHeap {
   const img = cImageOf(flavor);
-  if (!img) return { sab: allocateHeap(specs, plan) };
+  if (!img) {
+    if (!asMemory) return { sab: allocateHeap(specs, plan) };
+    const pages = Math.ceil((plan.totalWords * 4) / PAGE_BYTES);
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const sab = memory.buffer as unknown as SharedArrayBuffer;
+    writeInitialContents(new Int32Array(sab), specs, plan);
+    return { sab, memory };
+  }
   const pages = Math.max(img.minPages, Math.ceil((plan.totalWords * 4) / PAGE_BYTES));
   if (pages > img.maxPages) {
     throw new Error(`C flavor "${flavor.name}": the run needs ${pages} pages of memory, the module allows ${img.maxPages} (--max-memory)`);

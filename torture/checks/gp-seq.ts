@@ -14,13 +14,25 @@ export const GP_SEQ_CHECK: CheckSpec = {
 };
 
 export class GpSeqObserver {
-  private last: number | undefined;
+  /** The last value seen; NaN before the first, which gpSeqDone takes as "not before". */
+  private last = NaN;
 
   /** Records `seq`; returns the value seen before it when `seq` is earlier, else undefined. */
   see(seq: number): number | undefined {
     const prev = this.last;
     this.last = seq;
-    return prev !== undefined && !gpSeqDone(seq, prev) ? prev : undefined;
+    return gpSeqDone(seq, prev) ? undefined : prev;
+  }
+
+  /**
+   * A reader section's two reads in one step (its hot path): records them
+   * and returns true when neither went back; else records nothing and
+   * returns false, and the caller passes both through see() to report.
+   */
+  seeBoth(first: number, second: number): boolean {
+    if (!gpSeqDone(first, this.last) || !gpSeqDone(second, first)) return false;
+    this.last = second;
+    return true;
   }
 }
 

@@ -111,7 +111,7 @@ export function runReader(ctx: RoleContext): void {
         if (!ctx.running()) break;
         holdWhilePaused(ctx, rcu);
       }
-      draw = random.next32() | 0;
+      draw = random.nextInt32();
       let nest = 0;
       if (((draw << 16) >>> 0) < nestBelow) {
         nest = nestDepth(draw, rf.maxNesting);

@@ -27,7 +27,7 @@ export interface RoleTask {
   index: number;
   slot: number;
   sab: SharedArrayBuffer;
-  /** The heap as a WebAssembly.Memory (its buffer is `sab`) when the flavor is compiled C. */
+  /** The heap as a shared WebAssembly.Memory (its buffer is `sab`): always on the threads engine, for a C flavor on both. */
   memory?: WebAssembly.Memory;
   plan: LayoutPlan;
   sizes: HarnessSizes;
@@ -99,6 +99,7 @@ export class RoleContext {
       abortCell: this.shared.cell(H.ABORT),
       parkCell: this.shared.slot(task.slot) + S.PARKED,
       epochMs: task.epochMs,
+      memory: task.memory,
       injection: cfg.faults.points,
       random: () => pointRandom.float(),
     });
@@ -153,7 +154,8 @@ export class RoleContext {
     if (prev !== undefined) this.fail('gp-seq-backwards', `${this.task.role} ${this.task.slot} read gpSeq ${seq} after ${prev}`);
     return seq;
   }
-  private readonly gpSeqSeen = new GpSeqObserver();
+  /** This thread's observer (a reader section checks its two reads at once: seeBoth). */
+  readonly gpSeqSeen = new GpSeqObserver();
 
   nowMs(): number { return Math.floor(this.platform.now()); }
 

@@ -21,19 +21,26 @@ export class Random {
 
   constructor(seed: number, stream = 0) {
     const mix = splitmix32((seed ^ Math.imul(stream + 1, 0x27d4eb2d)) | 0);
-    this.a = mix(); this.b = mix(); this.c = mix(); this.d = mix();
+    // The state as int32 from the first store (the same bits): a uint32 above 2^31 would give the
+    // fields a double representation for good, and next32 (every reader section draws once) four
+    // boxed loads and stores: 9 ns a draw instead of 2.
+    this.a = mix() | 0; this.b = mix() | 0; this.c = mix() | 0; this.d = mix() | 0;
     for (let i = 0; i < 12; i++) this.next32();
   }
 
-  next32(): number {
+  /** The next 32 bits as a signed int32 (a small integer to V8: the hot paths' draw, no heap number). */
+  nextInt32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;
     this.c = (this.c << 21) | (this.c >>> 11);
     this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return t;
   }
+
+  /** The same bits as a uint32. */
+  next32(): number { return this.nextInt32() >>> 0; }
 
   /** Uniform in [0, 1). */
   float(): number { return this.next32() / 4294967296; }

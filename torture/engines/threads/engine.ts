@@ -68,12 +68,13 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const repro = await reproAsked;
 
   // ---- shared memory ----------------------------------------------------------
-  const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan);
+  // A shared WebAssembly.Memory for every flavor: the Platform's atomics are inlined wasm (lib/platform/wasm-atomics.ts).
+  const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan, true);
   const shared = new SharedRun(sab, plan, sizes);
   initElementPool(shared.i32, shared.cell(H.FREE_HEAD), shared.cell(H.FREE_COUNT),
     Array.from({ length: cfg.elements }, (_, i) => shared.element(i)));
   const epochMs = performance.timeOrigin + performance.now();
-  const mainPlatform = new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs });
+  const mainPlatform = new ThreadsPlatform(shared.i32, { abortCell: shared.cell(H.ABORT), epochMs, memory: wasmMemory });
   const rcu = flavor.attach(mainPlatform, heapView(plan, FLAVOR_PREFIX), { ...flavorCfg, slot: -1, invoke: () => {}, memory: wasmMemory });
   const elapsed = () => mainPlatform.now();
 
