@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../torture/checks/registry.js';
 import { FAILURE_CLASSES, expectedClasses } from '../torture/checks/classes.js';
 import { GpSeqObserver } from '../torture/checks/gp-seq.js';
-import { isLateLaunder } from '../torture/checks/forward-progress.js';
+import { isLateLaunder, isStarvedProbe, lateBy, MAX_STARVED_GPS } from '../torture/checks/forward-progress.js';
 import { gpElapsedInside } from '../torture/checks/short-grace-period.js';
 import { nestDepth } from '../torture/roles/reader.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
@@ -37,6 +37,17 @@ describe('forward progress and backlog: late only when the flavor, not the machi
     expect(isLateLaunder(8844, 20, 30000, 3000, true)).toBe(false);     // an overloaded but correct call_rcu thread
     expect(isLateLaunder(9000, 2, 1, 3000, true)).toBe(false);          // no grace periods to speak of: a stall, not this
     expect(isLateLaunder(3001, 0, 0, 3000, false)).toBe(true);          // no gpSeq: time alone
+  });
+
+  it('the probe waiting MAX_STARVED_GPS grace periods at under 2 callbacks each is starved whatever the clock says', () => {
+    expect(isStarvedProbe(MAX_STARVED_GPS, MAX_STARVED_GPS, true)).toBe(true);           // one per grace period
+    expect(isStarvedProbe(MAX_STARVED_GPS - 1, 0, true)).toBe(false);                    // one short of the bound
+    expect(isStarvedProbe(50 * MAX_STARVED_GPS, 100 * MAX_STARVED_GPS, true)).toBe(false); // served whole batches
+    expect(isStarvedProbe(2 * MAX_STARVED_GPS, 0, false)).toBe(false);                   // no gpSeq, no grace periods to count
+    // The time path stays as it was: a short wait is never late by time, however many grace periods.
+    expect(isLateLaunder(500, 50 * MAX_STARVED_GPS, 0, 10_000, true)).toBe(false);
+    expect(lateBy(MAX_STARVED_GPS, 3000)).toBe(`past the bound of ${MAX_STARVED_GPS} grace periods`);
+    expect(lateBy(10, 3000)).toBe('over the stall timeout of 3000 ms');
   });
 });
 

@@ -74,11 +74,34 @@ describe('callback flood', () => {
     const stall = (s.stalls as Stall[]).find((x) => x.kind === 'callback-backlog')!;
     const found = s.failures['callback-backlog'] + s.failures['forward-progress'];
     expect(found, JSON.stringify(s.failures)).toBeGreaterThan(0);
-    if (stall) expect(stall.detail).toMatch(/oldest of \d+ pending callbacks was queued \d+ ms ago, over the stall timeout of 1000 ms/);
+    if (stall) expect(stall.detail).toMatch(/oldest of \d+ pending callbacks was queued \d+ ms ago, (over the stall timeout of 1000 ms|past the bound of \d+ grace periods)/);
     expect(s.durationMs).toBeLessThan(15_000);
     // The flood's statistics: one callback per grace period is what this mutant serves.
     expect(s.faults.floodCallbacksPerGp).toBeLessThanOrEqual(2);
     expect(s.faults.fwdMaxWaitMs).toBeGreaterThan(0);
+  });
+});
+
+describe('forward progress counted in grace periods', () => {
+  it('one callback per grace period behind a flood: the probe is found starved by the grace-period bound with the stall timeout out of reach', async () => {
+    // Under sim (virtual time: no load decides anything) with a 120 s stall timeout, so no time-based
+    // check can fire first: the probe's bound of MAX_STARVED_GPS grace periods is what finds it.
+    const { r, s } = await run(['--engine', 'sim', '--variant', 'urcu-mb!flood-starved', '--scenario', 'forward-progress',
+      '--stall-timeout', '120s', '--schedules', '1', '--seed', '5']);
+    expect(r.code, r.stdout).toBe(1);
+    expect(s.failures['forward-progress'], JSON.stringify(s.failures)).toBe(1);
+    expect(r.stdout).toMatch(/probe callback .* past the bound of \d+ grace periods/);
+  });
+
+  it('the correct urcu-mb under the same flood, past the bound\'s count of grace periods in all, is not flagged', async () => {
+    // Two readers, as the soak record ran it: urcu-mb's grace periods wait for every reader's section.
+    const { r, s } = await run(['--variant', 'urcu-mb', '--scenario', 'forward-progress', '--stall-timeout', '120s', '--duration', '6s',
+      '--readers', '2', '--seed', '5']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(s.faults.fwdLaunders).toBeGreaterThan(0);
+    // More grace periods in all than the bound (some 500 a second here), the probe's own a handful per launder.
+    expect(s.counters.gracePeriods).toBeGreaterThan(1000);
+    expect(s.faults.fwdMaxGpsPerLaunder).toBeLessThan(1000);
   });
 });
 
