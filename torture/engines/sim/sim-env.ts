@@ -8,6 +8,7 @@ import { ControlView, type ControlSizes } from '../../../lib/platform/sim/contro
 import type { RunConfig } from '../../run/config.js';
 import { compiledWorker, planRun, type RunPlan } from '../../run/plan.js';
 import type { SimRoleResult, SimRoleTask } from './sim-worker.js';
+import { startKeepWarm, type KeepWarm } from './keep-warm.js';
 
 /** Decision-log capacity per schedule (entries); a longer record cannot be replayed. */
 const LOG_CAP = 1 << 20;
@@ -23,6 +24,8 @@ export interface SimEnv extends RunPlan {
   restartPool(): Promise<void>;
   /** "region+offset" of a heap cell, for traces and stall reports. */
   cellName(cell: number): string;
+  /** The CPUs kept out of their idle state while the env lives (keep-warm.ts). */
+  keepWarm: KeepWarm;
 }
 
 export async function createSimEnv(cfg: RunConfig): Promise<SimEnv> {
@@ -41,6 +44,7 @@ export async function createSimEnv(cfg: RunConfig): Promise<SimEnv> {
       env.pool = newPool();
       await old.destroy();
     },
+    keepWarm: startKeepWarm(),
     cellName: (cell) => {
       const r = regions.find((x) => cell >= x.base && cell < x.base + x.words);
       return r ? `${r.name}+${cell - r.base}` : `cell ${cell}`;
@@ -50,5 +54,6 @@ export async function createSimEnv(cfg: RunConfig): Promise<SimEnv> {
 }
 
 export async function closeSimEnv(env: SimEnv): Promise<void> {
+  await env.keepWarm.stop();
   await env.pool.destroy();
 }
