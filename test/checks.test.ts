@@ -61,6 +61,16 @@ describe('gpSeq never goes backwards', () => {
     expect(o.see(-0x80000000 + 2)).toBeUndefined();   // equal is not backwards
   });
 
+  it('a section\'s two reads in one step: recorded when both go forward, nothing recorded when either steps back', () => {
+    const o = new GpSeqObserver();
+    expect(o.seeBoth(10, 12)).toBe(true);               // the first reads of a thread
+    expect(o.seeBoth(12, 12)).toBe(true);
+    expect(o.seeBoth(11, 14)).toBe(false);              // the first read went back past 12
+    expect(o.seeBoth(14, 13)).toBe(false);              // the second read went back past the first
+    expect(o.see(12)).toBeUndefined();                  // nothing of the failed pairs was recorded: 12 is still the last
+    expect(o.seeBoth(0x7ffffffe, -0x80000000)).toBe(true); // across the wrap
+  });
+
   it('threads: qemu-v0 passes it; a gpSeq that steps back is caught as gp-seq-backwards', async () => {
     const small = { durationMs: 2000, readers: 2, fakewriters: 1, seed: 7 };
     const good = await runTorture(await resolveRunConfig({ variant: 'qemu-v0', ...small }), { resultsRoot: null });
