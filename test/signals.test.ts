@@ -98,7 +98,7 @@ describe.concurrent('signals', () => {
     live.child.kill('SIGINT');
     while (!/SIGINT: stopping/.test(live.output())) await sleep(10);
     const r = await signalAndWait(live, 'SIGINT');
-    expect(r.code).toBe(130);
+    expect(r.code, `signal ${r.signal}: ${live.output().slice(-2000)}`).toBe(130);
     // The summary written while the run went on is still there and says it did not finish.
     expect(summaryOf(folder)).toMatchObject({ verdict: 'RUNNING', final: false, exitCode: null });
   });
