@@ -7,6 +7,8 @@
 import { describe, expect, it } from 'vitest';
 import { jsAtomics, wasmAtomics, type CellAtomics } from '../lib/platform/wasm-atomics.js';
 import { ThreadsPlatform } from '../lib/platform/threads.js';
+import { execFileSync } from 'node:child_process';
+import { CLI, scratchDir } from './helpers.js';
 
 function pair(): { w: CellAtomics; j: CellAtomics; wi: Int32Array; ji: Int32Array } {
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
@@ -61,5 +63,12 @@ describe('wasm atomics', () => {
     expect(Atomics.load(i32, 10)).toBe(9);
     expect(p.wait(10, 8, 1)).toBe('not-equal');
     expect(p.wait(10, 9, 1)).toBe('timed-out');
+  });
+
+  it.runIf(process.platform === 'linux')('under an address-space limit (ulimit -v) a run uses a plain buffer and Atomics, and succeeds', () => {
+    // 12 GiB: room for node and its workers, not for a wasm memory's reservation besides them.
+    const out = execFileSync('bash', ['-c', `ulimit -v 12000000 && exec "${process.execPath}" "${CLI}" --duration 1s --readers 2 --seed 3 -q --results "${scratchDir()}"`],
+      { encoding: 'utf8', timeout: 60_000 });
+    expect(out).toContain('rcutorture: qemu-v0 default SUCCESS');
   });
 });

@@ -13,7 +13,9 @@
  * wasm's atomic accesses are sequentially consistent, as `Atomics` are,
  * and they act on the same buffer (a shared WebAssembly.Memory's buffer is
  * a SharedArrayBuffer), so `Atomics.wait`/`notify` and plain reads of the
- * harness's own cells mix with them freely.
+ * harness's own cells mix with them freely. Where the heap is a plain
+ * SharedArrayBuffer (the address space is limited, torture/run/
+ * address-space.ts) the same operations go through `Atomics` (jsAtomics).
  *
  * Addresses are cell indices (4-byte words), as everywhere in the Platform;
  * each function shifts its cell to a byte address.

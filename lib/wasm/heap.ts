@@ -35,7 +35,14 @@ export function allocateRunHeap(flavor: RcuFlavor, specs: RegionSpec[], plan: La
   if (!img) {
     if (!asMemory) return { sab: allocateHeap(specs, plan) };
     const pages = Math.ceil((plan.totalWords * 4) / PAGE_BYTES);
-    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    let memory: WebAssembly.Memory;
+    try {
+      memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    } catch {
+      // A wasm memory reserves gigabytes of address space; where a limit (ulimit -v) refuses that,
+      // the run goes on with a plain buffer and Atomics, slower but the same.
+      return { sab: allocateHeap(specs, plan) };
+    }
     const sab = memory.buffer as unknown as SharedArrayBuffer;
     writeInitialContents(new Int32Array(sab), specs, plan);
     return { sab, memory };

@@ -12,6 +12,7 @@ import { phaseTimesLine, takeProcessStartMs } from '../../report/phases.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { Piscina } from 'piscina';
+import { addressSpaceLimited } from '../../run/address-space.js';
 import { ThreadsPlatform } from '../../../lib/platform/threads.js';
 import { heapView } from '../../../lib/shm/layout.js';
 import { allocateRunHeap } from '../../../lib/wasm/heap.js';
@@ -68,8 +69,9 @@ export async function runThreads(cfg: RunConfig, opts: RunOptions = {}): Promise
   const repro = await reproAsked;
 
   // ---- shared memory ----------------------------------------------------------
-  // A shared WebAssembly.Memory for every flavor: the Platform's atomics are inlined wasm (lib/platform/wasm-atomics.ts).
-  const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan, true);
+  // A shared WebAssembly.Memory for every flavor: the Platform's atomics are inlined wasm (lib/platform/wasm-atomics.ts);
+  // not where the address space is limited (a C flavor has one anyway).
+  const { sab, memory: wasmMemory } = allocateRunHeap(flavor, specs, plan, !addressSpaceLimited());
   const shared = new SharedRun(sab, plan, sizes);
   initElementPool(shared.i32, shared.cell(H.FREE_HEAD), shared.cell(H.FREE_COUNT),
     Array.from({ length: cfg.elements }, (_, i) => shared.element(i)));
