@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CHECKS } from '../torture/checks/registry.js';
 import { FAILURE_CLASSES, expectedClasses } from '../torture/checks/classes.js';
 import { GpSeqObserver } from '../torture/checks/gp-seq.js';
-import { isLateLaunder, isStarvedProbe, lateBy, MAX_STARVED_GPS } from '../torture/checks/forward-progress.js';
+import { isLateLaunder, isLateProbe, isStarvedProbe, lateBy, MAX_STARVED_GPS } from '../torture/checks/forward-progress.js';
 import { gpElapsedInside } from '../torture/checks/short-grace-period.js';
 import { nestDepth } from '../torture/roles/reader.js';
 import { resolveRunConfig } from '../torture/run/resolve-config.js';
@@ -46,6 +46,10 @@ describe('forward progress and backlog: late only when the flavor, not the machi
     expect(isStarvedProbe(2 * MAX_STARVED_GPS, 0, false)).toBe(false);                   // no gpSeq, no grace periods to count
     // The time path stays as it was: a short wait is never late by time, however many grace periods.
     expect(isLateLaunder(500, 50 * MAX_STARVED_GPS, 0, 10_000, true)).toBe(false);
+    // The probe is judged by both: starved by grace periods, or late by the stall timeout.
+    expect(isLateProbe(500, MAX_STARVED_GPS, 0, 10_000, true)).toBe(true);
+    expect(isLateProbe(10_001, 100, 50, 10_000, true)).toBe(true);
+    expect(isLateProbe(500, MAX_STARVED_GPS - 1, 0, 10_000, true)).toBe(false);
     expect(lateBy(MAX_STARVED_GPS, 3000)).toBe(`past the bound of ${MAX_STARVED_GPS} grace periods`);
     expect(lateBy(10, 3000)).toBe('over the stall timeout of 3000 ms');
   });

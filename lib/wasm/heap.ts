@@ -32,29 +32,37 @@ export function reservedCells(flavor: RcuFlavor): number {
  */
 export function allocateRunHeap(flavor: RcuFlavor, specs: RegionSpec[], plan: LayoutPlan, asMemory = false): RunHeap {
   const img = cImageOf(flavor);
+  const planPages = Math.ceil((plan.totalWords * 4) / PAGE_BYTES);
   if (!img) {
     if (!asMemory) return { sab: allocateHeap(specs, plan) };
-    const pages = Math.ceil((plan.totalWords * 4) / PAGE_BYTES);
     let memory: WebAssembly.Memory;
     try {
-      memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+      memory = sharedMemory(planPages);
     } catch {
       // A wasm memory reserves gigabytes of address space; where a limit (ulimit -v) refuses that,
       // the run goes on with a plain buffer and Atomics, slower but the same.
       return { sab: allocateHeap(specs, plan) };
     }
-    const sab = memory.buffer as unknown as SharedArrayBuffer;
-    writeInitialContents(new Int32Array(sab), specs, plan);
-    return { sab, memory };
+    return withContents(memory, specs, plan);
   }
-  const pages = Math.max(img.minPages, Math.ceil((plan.totalWords * 4) / PAGE_BYTES));
+  const pages = Math.max(img.minPages, planPages);
   if (pages > img.maxPages) {
     throw new Error(`C flavor "${flavor.name}": the run needs ${pages} pages of memory, the module allows ${img.maxPages} (--max-memory)`);
   }
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const memory = sharedMemory(pages);
   // Instantiating runs the module's start function, which copies the data
   // segments and zeroes bss once per memory (later instances skip it).
   new WebAssembly.Instance(img.module, { env: { memory, ...inertImports(img.module, `C flavor "${flavor.name}"`) } });
+  return withContents(memory, specs, plan);
+}
+
+/** A shared memory of a fixed size (it never grows: every view of its buffer stays valid). */
+function sharedMemory(pages: number): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+}
+
+/** The run heap on `memory`, every region's initial contents written. */
+function withContents(memory: WebAssembly.Memory, specs: RegionSpec[], plan: LayoutPlan): RunHeap {
   const sab = memory.buffer as unknown as SharedArrayBuffer;
   writeInitialContents(new Int32Array(sab), specs, plan);
   return { sab, memory };

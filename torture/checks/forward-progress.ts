@@ -85,6 +85,11 @@ export function isStarvedProbe(gps: number, invoked: number, hasGpSeq: boolean):
   return hasGpSeq && gps >= MAX_STARVED_GPS && servesTooFew(gps, invoked);
 }
 
+/** The probe's verdict: late by the stall timeout (isLateLaunder) or starved by grace periods (isStarvedProbe). */
+export function isLateProbe(waitedMs: number, gps: number, invoked: number, stallTimeoutMs: number, hasGpSeq: boolean): boolean {
+  return isLateLaunder(waitedMs, gps, invoked, stallTimeoutMs, hasGpSeq) || isStarvedProbe(gps, invoked, hasGpSeq);
+}
+
 /** Which bound a late wait passed, for the reports (the grace periods first: they do not depend on the clock). */
 export function lateBy(gps: number, stallTimeoutMs: number): string {
   return gps >= MAX_STARVED_GPS ? `past the bound of ${MAX_STARVED_GPS} grace periods` : `over the stall timeout of ${stallTimeoutMs} ms`;
@@ -119,8 +124,7 @@ export class ForwardProgressMonitor {
       const counted = this.clock.age(posted, nowMs);
       const gps = this.rcu.gpSeq ? (this.rcu.gpSeq() - seqAtPost) >> 1 : 0;
       const invoked = this.shared.invokedTotal() - invokedAtPost;
-      const hasSeq = this.rcu.gpSeq !== undefined;
-      if (isLateLaunder(counted, gps, invoked, this.cfg.stallTimeoutMs, hasSeq) || isStarvedProbe(gps, invoked, hasSeq)) {
+      if (isLateProbe(counted, gps, invoked, this.cfg.stallTimeoutMs, this.rcu.gpSeq !== undefined)) {
         return this.found(nowMs, i, launders, nowMs - posted, gps, invoked, 'has waited');
       }
     }

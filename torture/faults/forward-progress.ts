@@ -12,7 +12,7 @@
 import type { RcuInstance } from '../../lib/rcu/flavor.js';
 import type { RoleContext } from '../run/context.js';
 import { CB, FWD, H, MAX_FLOODERS, type SharedRun } from '../run/heap-layout.js';
-import { isLateLaunder, isStarvedProbe } from '../checks/forward-progress.js';
+import { isLateProbe } from '../checks/forward-progress.js';
 
 /** The flavor's gpSeq, or 0 when it has none (then only time counts). */
 function seqOf(rcu: RcuInstance): number { return rcu.gpSeq ? rcu.gpSeq() : 0; }
@@ -51,9 +51,7 @@ export function probeInvoked(ctx: RoleContext, node: number, now: number): boole
   // Late on the stall clock (other load on the machine does not count), as the monitor judges it.
   const stallNow = Math.floor(ctx.stallNowMs(now));
   const counted = Math.min(waited, stallNow - Atomics.load(i32, at + FWD.STALL_AT_POST));
-  const hasSeq = ctx.rcu.gpSeq !== undefined;
-  if (Atomics.load(i32, at + FWD.LATE_MS) === 0 &&
-    (isLateLaunder(counted, gps, invoked, ctx.task.config.stallTimeoutMs, hasSeq) || isStarvedProbe(gps, invoked, hasSeq))) {
+  if (Atomics.load(i32, at + FWD.LATE_MS) === 0 && isLateProbe(counted, gps, invoked, ctx.task.config.stallTimeoutMs, ctx.rcu.gpSeq !== undefined)) {
     Atomics.store(i32, at + FWD.LATE_GPS, gps);
     Atomics.store(i32, at + FWD.LATE_INV, invoked);
     Atomics.store(i32, at + FWD.LATE_MS, waited);
